@@ -1,0 +1,2 @@
+// Firmware entry point (Moddable runs this module at start-up).
+trace('implant: boot\n');

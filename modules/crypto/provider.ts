@@ -1,0 +1,42 @@
+// The crypto every other module uses, injected rather than imported (DESIGN decision 7):
+// noble everywhere, with Moddable's native `crypt` taking over SHA-256, HMAC and AES-GCM on
+// the device. Implementations must match each other byte for byte on the shared vectors.
+
+/** An incremental hash, for data that arrives in pieces (update images). */
+export interface HashStream {
+  update(data: Uint8Array): void;
+  /** Finishes and returns the digest; the stream cannot be updated afterwards. */
+  digest(): Uint8Array;
+}
+
+/** An AEAD with a 32-byte key (AES-256-GCM or ChaCha20-Poly1305), 12-byte nonce, 16-byte tag. */
+export interface Aead {
+  seal(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, plaintext: Uint8Array): Uint8Array;
+  /** Returns the plaintext, or undefined when the tag does not verify. */
+  open(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array, ciphertext: Uint8Array): Uint8Array | undefined;
+}
+
+export interface CryptoProvider {
+  /** Names the implementation of each primitive, for logs and benchmarks. */
+  readonly name: string;
+  sha256(data: Uint8Array): Uint8Array;
+  sha256Stream(): HashStream;
+  hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array;
+  /** HKDF-SHA256 (RFC 5869) extract-and-expand. */
+  hkdfSha256(ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number): Uint8Array;
+  readonly aesGcm: Aead;
+  readonly chachaPoly: Aead;
+  /** X25519 (RFC 7748); `shared` throws on a low-order peer key (all-zero result). */
+  readonly x25519: {
+    publicKey(secretKey: Uint8Array): Uint8Array;
+    shared(secretKey: Uint8Array, publicKey: Uint8Array): Uint8Array;
+  };
+  /** Ed25519 (RFC 8032). */
+  readonly ed25519: {
+    publicKey(secretKey: Uint8Array): Uint8Array;
+    sign(message: Uint8Array, secretKey: Uint8Array): Uint8Array;
+    verify(signature: Uint8Array, message: Uint8Array, publicKey: Uint8Array): boolean;
+  };
+  /** Cryptographically secure random bytes from the platform source. */
+  randomBytes(length: number): Uint8Array;
+}

@@ -1,0 +1,5 @@
+// Every `implant` subcommand, in the order `implant --help` lists them.
+import type { Command } from '../command.js';
+import { runCommand } from './run.js';
+
+export const commands: Command[] = [runCommand];
