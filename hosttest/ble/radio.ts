@@ -1,0 +1,357 @@
+// The simulated air between the "bleserver" host shim and a simulated central, with the behaviour
+// of the SDK's ESP32 (NimBLE) and nRF52 ports that our firmware depends on:
+// - services come from bleservices JSON (the build step bles2gatt does this on the device);
+// - onReady fires on a later turn, then services deploy; nothing works before it;
+// - advertising is connectable only when flags has a discoverable bit (the default 0x04 is not);
+// - one connection at a time; connecting stops advertising; WHITELIST_CONNECTIONS filters centrals;
+// - the central negotiates the MTU (23..517, capped by the port: NimBLE 256, nRF52 247);
+// - writes over MTU-3 or maxBytes, to a characteristic without the property, or to an encrypted
+//   one on a plain link fail with an ATT error the server never sees;
+// - notifications are cut to MTU-3 bytes (counted in `truncatedNotifications`);
+// - disconnects reach both sides on a later turn.
+import { hostPlatform, hostTime } from '../shims/host-control.js';
+import { Bytes, typedValueToBuffer } from '../shims/btutils.js';
+import GAP from '../shims/gap.js';
+
+export interface CharacteristicJson {
+  uuid: string;
+  maxBytes?: number;
+  type?: string;
+  properties: string;
+  permissions?: string;
+  value?: unknown;
+}
+
+export interface ServiceJson {
+  service: { uuid: string; characteristics: Record<string, CharacteristicJson> };
+}
+
+export interface Characteristic {
+  readonly name: string;
+  readonly uuid: string;
+  readonly serviceUuid: string;
+  readonly handle: number;
+  readonly type: string | undefined;
+  readonly properties: readonly string[];
+  readonly permissions: readonly string[];
+  readonly maxBytes: number;
+  readonly staticValue: ArrayBuffer | undefined;
+}
+
+/** What the radio needs from the server shim: the SDK's event dispatch. */
+export interface ServerPort {
+  dispatch(event: string, params: Record<string, unknown>): unknown;
+}
+
+export class AttError extends Error {
+  constructor(readonly code: 'write-not-permitted' | 'read-not-permitted' | 'invalid-attribute-length' | 'insufficient-encryption' | 'attribute-not-found' | 'not-connected') {
+    super(`ATT error: ${code}`);
+    this.name = 'AttError';
+  }
+}
+
+export interface Advertising {
+  readonly connectable: boolean;
+  readonly flags: number;
+  readonly data: Uint8Array;
+  readonly scanResponse: Uint8Array | undefined;
+  readonly interval: { min: number; max: number };
+  readonly filterPolicy: number;
+}
+
+export interface SecurityParameters {
+  encryption: boolean;
+  bonding: boolean;
+  mitm: boolean;
+  ioCapability: number;
+}
+
+interface WhitelistEntry {
+  address: Uint8Array;
+  addressType: number;
+}
+
+const sameAddress = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+export class BleRadio {
+  server: ServerPort | undefined;
+  ready = false;
+  deviceName = '';
+  localAddress = Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11);
+  advertising: Advertising | undefined;
+  security: SecurityParameters | undefined;
+  /** Largest MTU the peripheral's stack accepts; tests may raise it to 517. */
+  maxMtu = hostPlatform() === 'nrf52' ? 247 : 256;
+  truncatedNotifications = 0;
+  readonly characteristics: Characteristic[] = [];
+  readonly whitelist: WhitelistEntry[] = [];
+  readonly bonds: WhitelistEntry[] = [];
+  private pendingServices: ServiceJson[] = [];
+  central: SimulatedCentral | undefined;
+  private connectionIds = 0;
+
+  /** The build step: the firmware's bleservices/*.json. */
+  installServices(services: ServiceJson[]): void {
+    this.pendingServices = services;
+  }
+
+  attach(server: ServerPort, deployServices: boolean): void {
+    if (this.server) throw new Error('BLEServer: already initialized');
+    this.server = server;
+    hostTime().clock.setTimeout(() => {
+      if (this.server !== server) return;
+      this.ready = true;
+      server.dispatch('onReady', {});
+      if (deployServices) this.deploy();
+    }, 0);
+  }
+
+  detach(server: ServerPort): void {
+    if (this.server !== server) return;
+    if (this.central) this.central.dropLink();
+    this.server = undefined;
+    this.ready = false;
+    this.advertising = undefined;
+  }
+
+  private deploy(): void {
+    let handle = 1;
+    for (const { service } of this.pendingServices) {
+      handle++; // the service declaration
+      for (const [name, c] of Object.entries(service.characteristics)) {
+        handle++; // the characteristic declaration
+        this.characteristics.push(Object.freeze({
+          name,
+          uuid: c.uuid.toUpperCase(),
+          serviceUuid: service.uuid.toUpperCase(),
+          handle: handle++,
+          type: c.type,
+          properties: c.properties.split(',').map((p) => p.trim()),
+          permissions: (c.permissions ?? '').split(',').map((p) => p.trim()).filter(Boolean),
+          maxBytes: c.maxBytes ?? 20,
+          staticValue: c.value === undefined ? undefined : typedValueToBuffer(c.type, c.value),
+        }));
+        if (/notify|indicate/.test(c.properties)) handle++; // the CCCD
+      }
+    }
+  }
+
+  requireReady(): void {
+    if (!this.ready) throw new Error('BLE: not ready (wait for onReady)');
+  }
+
+  characteristic(uuidOrHandle: string | number): Characteristic {
+    const c = this.characteristics.find((x) => (typeof uuidOrHandle === 'number' ? x.handle === uuidOrHandle : x.uuid === uuidOrHandle.toUpperCase()));
+    if (!c) throw new AttError('attribute-not-found');
+    return c;
+  }
+
+  startAdvertising(advertising: Advertising): void {
+    this.requireReady();
+    this.advertising = advertising;
+  }
+
+  stopAdvertising(): void {
+    this.advertising = undefined;
+  }
+
+  whitelistAdd(entry: WhitelistEntry): void {
+    if (!this.whitelist.some((e) => sameAddress(e.address, entry.address) && e.addressType === entry.addressType)) this.whitelist.push(entry);
+  }
+
+  whitelistRemove(entry: WhitelistEntry): void {
+    const i = this.whitelist.findIndex((e) => sameAddress(e.address, entry.address) && e.addressType === entry.addressType);
+    if (i >= 0) this.whitelist.splice(i, 1);
+  }
+
+  whitelistClear(): void {
+    this.whitelist.length = 0;
+  }
+
+  deleteBond(address: ArrayBuffer, addressType: number): void {
+    const bytes = new Uint8Array(address);
+    const i = this.bonds.findIndex((e) => sameAddress(e.address, bytes) && e.addressType === addressType);
+    if (i >= 0) this.bonds.splice(i, 1);
+  }
+
+  deleteAllBonds(): void {
+    this.bonds.length = 0;
+  }
+
+  /** A central asks to connect; the peripheral must be advertising connectably and pass the filter. */
+  accept(central: SimulatedCentral): number {
+    const adv = this.advertising;
+    if (!this.server || !adv || !adv.connectable) throw new Error('BLE central: no connectable advertiser');
+    if (this.central) throw new Error('BLE central: peripheral already connected (max_connections 1)');
+    const filtered = adv.filterPolicy === GAP.AdvFilterPolicy.WHITELIST_CONNECTIONS || adv.filterPolicy === GAP.AdvFilterPolicy.WHITELIST_SCANS_CONNECTIONS;
+    if (filtered && !this.whitelist.some((e) => sameAddress(e.address, central.address) && e.addressType === central.addressType)) {
+      throw new Error('BLE central: connection filtered by the accept list');
+    }
+    this.advertising = undefined;
+    this.central = central;
+    const connection = ++this.connectionIds;
+    this.server.dispatch('onConnected', { address: central.address.slice().buffer, addressType: central.addressType, connection });
+    return connection;
+  }
+
+  /** Notification from the server to the connected central. */
+  notify(handle: number, value: ArrayBuffer): void {
+    const central = this.central;
+    if (!central) return;
+    const c = this.characteristic(handle);
+    let bytes = new Uint8Array(value.slice(0));
+    if (bytes.length > central.mtu - 3) {
+      this.truncatedNotifications++;
+      bytes = bytes.slice(0, central.mtu - 3);
+    }
+    central.receiveNotification(c, bytes);
+  }
+
+  /** Either side ends the link; both learn it on a later turn. */
+  disconnect(): void {
+    const central = this.central;
+    if (!central) return;
+    hostTime().clock.setTimeout(() => central.dropLink(), 0);
+  }
+
+  linkDropped(central: SimulatedCentral, connection: number): void {
+    if (this.central !== central) return;
+    this.central = undefined;
+    this.server?.dispatch('onDisconnected', { address: central.address.slice().buffer, connection });
+  }
+}
+
+let radio: BleRadio | undefined;
+
+/** The radio the shims use; created on first use after resetBleRadio(). */
+export function bleRadio(): BleRadio {
+  radio ??= new BleRadio();
+  return radio;
+}
+
+/** Fresh air for each test (call after selecting the host clock). */
+export function resetBleRadio(): BleRadio {
+  radio = new BleRadio();
+  return radio;
+}
+
+export interface Notification {
+  readonly uuid: string;
+  readonly value: Uint8Array;
+}
+
+/** A phone or programmer: connects, negotiates the MTU, subscribes, writes and reads. */
+export class SimulatedCentral {
+  readonly address: Uint8Array;
+  readonly addressType: number;
+  mtu = 23;
+  encrypted = false;
+  connected = false;
+  private connection = 0;
+  private readonly subscribed = new Set<number>();
+  readonly notifications: Notification[] = [];
+  onNotification: ((n: Notification) => void) | undefined;
+  onDisconnected: (() => void) | undefined;
+
+  constructor(private readonly radio: BleRadio, options: { address?: Uint8Array; addressType?: number } = {}) {
+    this.address = options.address ?? Uint8Array.of(0x01, 0x02, 0x03, 0x04, 0x05, 0xc6);
+    this.addressType = options.addressType ?? GAP.AddressType.RANDOM;
+  }
+
+  /** What a scanner sees: the advertising and scan response bytes, and the advertiser's address. */
+  scan(): { address: Uint8Array; advertising: Advertising } | undefined {
+    const adv = this.radio.advertising;
+    return adv && { address: this.radio.localAddress.slice(), advertising: adv };
+  }
+
+  connect(): void {
+    this.connection = this.radio.accept(this);
+    this.connected = true;
+  }
+
+  /** ATT Exchange MTU: the result is min(client, server), at least 23. */
+  exchangeMtu(clientMtu: number): number {
+    this.requireConnected();
+    if (!Number.isInteger(clientMtu) || clientMtu < 23 || clientMtu > 517) throw new RangeError('ATT MTU must be 23..517');
+    this.mtu = Math.max(23, Math.min(clientMtu, this.radio.maxMtu));
+    this.radio.server?.dispatch('onMTUExchanged', { mtu: this.mtu } as Record<string, unknown>);
+    return this.mtu;
+  }
+
+  /** Link-layer pairing as the peripheral's security parameters allow (Just Works on an implant). */
+  pair(): void {
+    this.requireConnected();
+    const security = this.radio.security;
+    if (!security?.encryption) return;
+    this.encrypted = true;
+    if (security.bonding) this.radio.bonds.push({ address: this.address.slice(), addressType: this.addressType });
+    this.radio.server?.dispatch('onAuthenticated', { bonded: security.bonding });
+  }
+
+  enableNotifications(uuid: string): void {
+    this.requireConnected();
+    const c = this.radio.characteristic(uuid);
+    if (!c.properties.includes('notify') && !c.properties.includes('indicate')) throw new AttError('write-not-permitted');
+    this.subscribed.add(c.handle);
+    this.radio.server?.dispatch('onCharacteristicNotifyEnabled', this.raw(c, true));
+  }
+
+  disableNotifications(uuid: string): void {
+    const c = this.radio.characteristic(uuid);
+    this.subscribed.delete(c.handle);
+    this.radio.server?.dispatch('onCharacteristicNotifyDisabled', this.raw(c, false));
+  }
+
+  write(uuid: string, value: Uint8Array, options: { withoutResponse?: boolean } = {}): void {
+    this.requireConnected();
+    const c = this.radio.characteristic(uuid);
+    if (!c.properties.includes(options.withoutResponse ? 'writeNoResponse' : 'write')) throw new AttError('write-not-permitted');
+    if (c.permissions.includes('writeEncrypted') && !this.encrypted) throw new AttError('insufficient-encryption');
+    if (value.length > this.mtu - 3 || value.length > c.maxBytes) throw new AttError('invalid-attribute-length');
+    this.radio.server?.dispatch('onCharacteristicWritten', {
+      uuid: hexToBytes(c.uuid), handle: c.handle, name: c.name, type: c.type, value: value.slice().buffer,
+    });
+  }
+
+  read(uuid: string): Uint8Array {
+    this.requireConnected();
+    const c = this.radio.characteristic(uuid);
+    if (!c.properties.includes('read')) throw new AttError('read-not-permitted');
+    if (c.permissions.includes('readEncrypted') && !this.encrypted) throw new AttError('insufficient-encryption');
+    if (c.staticValue) return new Uint8Array(c.staticValue.slice(0));
+    const value = this.radio.server?.dispatch('onCharacteristicRead', { uuid: hexToBytes(c.uuid), handle: c.handle, name: c.name, type: c.type });
+    return new Uint8Array((value as ArrayBuffer).slice(0, c.maxBytes));
+  }
+
+  disconnect(): void {
+    if (!this.connected) return;
+    this.connected = false;
+    this.radio.linkDropped(this, this.connection);
+    this.onDisconnected?.();
+  }
+
+  /** Called by the radio when the peripheral ends the link or goes away. */
+  dropLink(): void {
+    this.disconnect();
+  }
+
+  receiveNotification(c: Characteristic, value: Uint8Array): void {
+    if (!this.subscribed.has(c.handle)) return;
+    const n = { uuid: c.uuid, value };
+    this.notifications.push(n);
+    this.onNotification?.(n);
+  }
+
+  private raw(c: Characteristic, notify: boolean): Record<string, unknown> {
+    return { uuid: hexToBytes(c.uuid), handle: c.handle, name: c.name, type: c.type, notify };
+  }
+
+  private requireConnected(): void {
+    if (!this.connected) throw new AttError('not-connected');
+  }
+}
+
+/** A UUID string as the stack passes it: little-endian bytes in an ArrayBuffer. */
+function hexToBytes(uuid: string): ArrayBuffer {
+  return new Bytes(uuid.replaceAll('-', ''), true);
+}

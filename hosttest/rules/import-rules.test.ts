@@ -1,0 +1,104 @@
+import * as assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildGraph, checkLayerRules, importSpecifiers, isPortableCore, type SourceTree, type Violation } from './import-graph.js';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+function tsFilesUnder(dir: string): string[] {
+  return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => `${dir}/${f.split(sep).join('/')}`)
+    .sort();
+}
+
+function repoTree(): SourceTree {
+  return {
+    files: tsFilesUnder('modules'),
+    read: (path) => readFileSync(join(root, path), 'utf8'),
+    exists: (path) => existsSync(join(root, path)),
+  };
+}
+
+function memoryTree(files: Record<string, string>): SourceTree {
+  return { files: Object.keys(files), read: (path) => files[path], exists: (path) => path in files };
+}
+
+function explain(violations: Violation[]): string {
+  return violations.map((v) => `${v.rule}:\n    ${v.chain.join('\n    -> ')}`).join('\n');
+}
+
+describe('import rules (layers)', () => {
+  it('hold for every file under modules/', () => {
+    const tree = repoTree();
+    const graph = buildGraph(tree);
+    const violations = checkLayerRules(graph);
+    assert.ok(tree.files.length > 0 && [...graph.values()].flat().length > 0, 'the walk found files and imports');
+    assert.equal(violations.length, 0, `\n${explain(violations)}`);
+  });
+
+  it('the parser sees static, type-only, re-export and dynamic imports', () => {
+    const source = [
+      "import a from 'timer';",
+      "import type { B } from './b.js';",
+      "export { c } from '../c.js';",
+      "export * from 'flash';",
+      "const d = await import('./d.js');",
+      'const e = await import(name);',
+      "// import x from 'not-an-import';",
+      "const s = \"import y from 'not-either'\";",
+    ].join('\n');
+    assert.deepEqual(importSpecifiers('modules/x/a.ts', source).sort(), ['../c.js', './b.js', './d.js', '<dynamic>', 'flash', 'timer'].sort());
+  });
+
+  it('can fail: direct, transitive and unfollowable violations are all reported', () => {
+    const graph = buildGraph(
+      memoryTree({
+        'modules/therapy/engine.ts': "import { clock } from '../core/clock.js';\nimport type { T } from '../ble/gatt.js';",
+        'modules/therapy/pacing.ts': "import { helper } from '../core/helper.js';",
+        'modules/core/helper.ts': "export { x } from '../channel/session.js';\nimport Timer from 'timer';",
+        'modules/core/clock.ts': 'export const clock = 1;',
+        'modules/core/nodey.ts': "import { readFileSync } from 'node:fs';",
+        'modules/core/lazy.ts': 'export const load = (m: string) => import(m);',
+        'modules/core/typo.ts': "import { y } from './missing.js';",
+        'modules/core/leak.ts': "import { Prng } from '../../hosttest/lib/prng.js';",
+        'modules/ble/gatt.ts': "import BLEServer from 'bleserver';",
+        'modules/ble/device-gatt.ts': "import BLEServer from 'bleserver';",
+        'modules/channel/session.ts': 'export const x = 1;',
+        'modules/platform/timer-clock.ts': "import Timer from 'timer';",
+        'modules/crypto/noble-provider.ts': "import { sha256 } from 'noble';",
+        'modules/crypto/noble-entry.ts': "export * from './noble-device-entry.js';\nexport { sha256 } from '@noble/hashes/sha2.js';",
+        'modules/crypto/noble-device-entry.ts': "export { x25519 } from '@noble/curves/ed25519.js';",
+        'modules/core/sneaky.ts': "import { x25519 } from '../crypto/noble-device-entry.js';",
+        'modules/core/direct.ts': "import { x25519 } from '@noble/curves/ed25519.js';",
+        'hosttest/lib/prng.ts': 'export class Prng {}',
+      }),
+    );
+    const found = checkLayerRules(graph).map((v) => `${v.rule.split(' ')[0]} ${v.chain.join(' > ')}`);
+    const expected = [
+      'therapy modules/therapy/engine.ts > modules/ble/gatt.ts',
+      'therapy modules/therapy/pacing.ts > modules/core/helper.ts > modules/channel/session.ts',
+      'portable modules/therapy/engine.ts > modules/ble/gatt.ts > "bleserver"',
+      'portable modules/therapy/pacing.ts > modules/core/helper.ts > "timer"',
+      'portable modules/core/helper.ts > "timer"',
+      'portable modules/core/nodey.ts > "node:fs"',
+      'portable modules/ble/gatt.ts > "bleserver"',
+      'every modules/core/lazy.ts > unfollowable import <dynamic>',
+      'every modules/core/typo.ts > unfollowable import ./missing.js',
+      'firmware modules/core/leak.ts > hosttest/lib/prng.ts',
+      '@noble modules/core/sneaky.ts > modules/crypto/noble-device-entry.ts',
+      'portable modules/core/direct.ts > "@noble/curves/ed25519.js"',
+    ];
+    assert.deepEqual(found.sort(), expected.sort());
+  });
+
+  it('classifies device adapters and platform glue as non-portable', () => {
+    assert.equal(isPortableCore('modules/core/clock.ts'), true);
+    assert.equal(isPortableCore('modules/therapy/engine.ts'), true);
+    assert.equal(isPortableCore('modules/ble/device-gatt.ts'), false);
+    assert.equal(isPortableCore('modules/platform/timer-clock.ts'), false);
+    assert.equal(isPortableCore('modules/crypto/noble-entry.ts'), true, 'the bundle entries are portable; only their @noble imports are allowed');
+    assert.equal(isPortableCore('hosttest/shims/timer.ts'), false);
+  });
+});

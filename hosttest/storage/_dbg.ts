@@ -1,0 +1,11 @@
+import { NorFlash } from '../sim/nor-flash.js';
+import { AuditLog } from '../../modules/storage/audit-log.js';
+import { nobleProvider } from '../../modules/crypto/noble-provider.js';
+const aud = new NorFlash({ size: 3 * 4096, eraseSize: 4096, writeSize: 4 });
+const key = new Uint8Array(32);
+let a = new AuditLog(aud, nobleProvider, key, () => 1700000000000);
+for (let i = 0; i < 300; i++) a.append({ event: 'test.e', actor: { role: 'clinician', keyId: 'ab12' }, outcome: 'ok', detail: 'entry ' + i });
+a = new AuditLog(aud, nobleProvider, key, () => 5);
+console.log(a.report.ring.corruptSlots.slice(0, 5), a.report.ring.corruptSlots.length, a.report.entries, a.report.fault);
+const s = a.report.ring.corruptSlots[0];
+if (s) console.log(aud.cells.slice(s.sector*4096 + 4096 - 16*(s.slot+1), s.sector*4096 + 4096 - 16*s.slot));

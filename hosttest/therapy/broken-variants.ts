@@ -1,0 +1,37 @@
+// Deliberately broken engines: each overrides one timing rule, and each must be caught by the
+// trace checker on the scenario that exercises that rule (broken-variants.test.ts).
+import type { Mode } from '../../modules/therapy/modes.js';
+import type { PacingParameters } from '../../modules/therapy/params.js';
+import { SPEC_RULES } from '../../modules/therapy/rules.js';
+import type { CycleInputs, TimingRules } from '../../modules/therapy/rules.js';
+import type { Property } from '../heart/checker.js';
+
+export interface BrokenVariant {
+  name: string;
+  rules: TimingRules;
+  scenario: string;
+  mode: Mode;
+  set?: Partial<PacingParameters>;
+  /** The property whose violation proves the checker noticed. */
+  caughtBy: Property;
+}
+
+const broken = (change: Partial<TimingRules>): TimingRules => Object.freeze({ ...SPEC_RULES, ...change });
+const noSmoothing = (c: CycleInputs): CycleInputs => ({ ...c, params: { ...c.params, rateSmoothingDown: 0, rateSmoothingUp: 0 } });
+
+export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
+  { name: 'escape interval 25 ms late', rules: broken({ escape: (c) => SPEC_RULES.escape(c) + 25 }), scenario: 'sinus-bradycardia', mode: 'VVI', caughtBy: 'lower-rate' },
+  { name: 'tracking ignores the URL', rules: broken({ trackingLimit: () => 0 }), scenario: 'sinus-above-url', mode: 'DDD', caughtBy: 'upper-rate' },
+  { name: 'paced AV delay 30 ms short', rules: broken({ avDelays: (c) => { const d = SPEC_RULES.avDelays(c); return { pav: d.pav - 30, sav: d.sav }; } }), scenario: 'lead-off', mode: 'DDD', caughtBy: 'av-interval' },
+  { name: 'no VRP', rules: broken({ refractory: (c, x) => ({ ...SPEC_RULES.refractory(c, x), vrp: 0 }) }), scenario: 'atrial-flutter', mode: 'DDD', caughtBy: 'refractory' },
+  { name: 'no PVARP', rules: broken({ refractory: (c, x) => ({ ...SPEC_RULES.refractory(c, x), pvarp: 0 }) }), scenario: 'sinus-above-url', mode: 'DDD', caughtBy: 'refractory' },
+  { name: 'PVARP extension announced but not applied', rules: broken({ refractory: (c) => SPEC_RULES.refractory(c, 0) }), scenario: 'pvc-retrograde', mode: 'DDD', caughtBy: 'pvarp-extension' },
+  { name: 'PMT never detected', rules: broken({ pmtCycles: Infinity }), scenario: 'pvc-retrograde', mode: 'DDD', set: { pvarpExtension: 0 }, caughtBy: 'pmt' },
+  { name: 'ATR never starts', rules: broken({ atrOnsetCount: Infinity }), scenario: 'atrial-flutter', mode: 'DDD', caughtBy: 'mode-switch' },
+  { name: 'rate smoothing ignored', rules: broken({ escape: (c) => SPEC_RULES.escape(noSmoothing(c)), trackingLimit: (c) => SPEC_RULES.trackingLimit(noSmoothing(c)) }), scenario: 'sinus-arrest', mode: 'DDD', set: { rateSmoothingDown: 12, rateSmoothingUp: 12 }, caughtBy: 'rate-smoothing' },
+  { name: 'senses do not inhibit', rules: broken({ senseResets: () => false }), scenario: 'normal-sinus', mode: 'AAI', caughtBy: 'mode-semantics' },
+  { name: 'magnet rate 110 ppm', rules: broken({ magnetRate: () => 110 }), scenario: 'magnet', mode: 'DDD', caughtBy: 'magnet' },
+  { name: 'no noise detection', rules: broken({ noiseWindowMs: 0 }), scenario: 'noise-bursts', mode: 'VVI', caughtBy: 'refractory' },
+  { name: 'triggered pace 20 ms late', rules: broken({ triggerDelayMs: 20 }), scenario: 'pacs', mode: 'VVT', caughtBy: 'mode-semantics' },
+  { name: 'hysteresis ignored', rules: broken({ escape: (c) => SPEC_RULES.escape({ ...c, params: { ...c.params, hysteresis: 0 } }) }), scenario: 'sinus-bradycardia', mode: 'VVI', set: { hysteresis: 35, lrl: 45 }, caughtBy: 'mode-semantics' },
+];

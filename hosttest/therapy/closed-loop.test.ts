@@ -1,0 +1,134 @@
+// Every scenario in every mode for 10 simulated minutes, judged by the trace checker at 1 ms, plus
+// the scenario properties that need more than a pass: PMT exists without protection (J4), ATR
+// switches and returns (J6), and each mode's defining response.
+import assert from 'node:assert/strict';
+import type { Marker } from '../../modules/therapy/markers.js';
+import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
+import type { Mode } from '../../modules/therapy/modes.js';
+import { loadScenario, runClosedLoop, SCENARIO_NAMES } from '../heart/closed-loop.js';
+import type { LoopOptions, LoopResult } from '../heart/closed-loop.js';
+
+const PACING_MODES = PROGRAMMABLE_MODES.filter((m): m is Exclude<Mode, 'Off'> => m !== 'Off');
+
+function run(scenario: string, mode: Mode, extra: Partial<LoopOptions> = {}): LoopResult {
+  return runClosedLoop({ scenario: loadScenario(scenario), mode, minutes: 10, seed: 7, ...extra });
+}
+
+function explain(r: LoopResult): string {
+  return r.violations.slice(0, 5).map((v) => `${v.property}@${v.t_ms}: ${v.message}`).join('\n');
+}
+
+const count = (markers: Marker[], type: string): number => markers.filter((m) => m.type === type).length;
+
+describe('therapy closed loop: every scenario in every mode, 10 simulated minutes, 1 ms', function () {
+  let started = 0;
+  let runs = 0;
+  before(() => {
+    started = Date.now();
+  });
+  after(() => {
+    console.log(`      ${runs} runs of 10 simulated minutes in ${Date.now() - started} ms wall time`);
+  });
+
+  for (const name of SCENARIO_NAMES) {
+    it(`${name}: ${PACING_MODES.length} modes pass every property`, () => {
+      const scenario = loadScenario(name);
+      for (const [i, mode] of PACING_MODES.entries()) {
+        const r = runClosedLoop({ scenario, mode, minutes: 10, seed: 1000 + i });
+        runs++;
+        assert.equal(r.verdict, 'pass', `${name} ${mode}:\n${explain(r)}`);
+        assert.ok(r.markers.length > 100, `${name} ${mode}: only ${r.markers.length} markers`);
+      }
+    });
+  }
+
+  it('Off paces nothing and marks no senses', () => {
+    const r = run('normal-sinus', 'Off');
+    assert.deepEqual(r.markers.map((m) => m.type).filter((t) => t !== 'POR' && t !== 'PRM' && t !== 'VS'), []);
+    assert.ok(r.markers.length <= 3);
+  });
+});
+
+describe('therapy closed loop: properties that need a demonstration', () => {
+  /** Longest run of consecutive tracked VPs at the upper rate interval. */
+  function longestUpperRateRun(markers: Marker[], uri: number): number {
+    let run = 0, best = 0, lastV = -Infinity, tracked = false;
+    for (const m of markers) {
+      if (m.type === 'AS') tracked = true;
+      if (m.type !== 'VP' && m.type !== 'VS' && m.type !== 'PVC') continue;
+      run = m.type === 'VP' && tracked && m.t - lastV <= uri + 1 ? run + 1 : 0;
+      best = Math.max(best, run);
+      lastV = m.t;
+      tracked = false;
+    }
+    return best;
+  }
+
+  it('J4/J5: retrograde conduction sustains a PMT without protection; with it, runs stay within 10 cycles', () => {
+    const off = run('pvc-retrograde', 'DDD', { set: { pvarpExtension: 0, pmtProtection: false } });
+    const on = run('pvc-retrograde', 'DDD', { set: { pvarpExtension: 0, pmtProtection: true } });
+    assert.ok(longestUpperRateRun(off.markers, 500) > 30, `no PMT without protection: ${longestUpperRateRun(off.markers, 500)}`);
+    assert.equal(on.verdict, 'pass', explain(on));
+    assert.ok(count(on.markers, 'PMT') > 0);
+    assert.ok(longestUpperRateRun(on.markers, 500) <= 10);
+  });
+
+  it('J6: flutter starts ATR, falls back after ATR Duration cycles at a V event, and never tracks in fallback', () => {
+    const r = run('atrial-flutter', 'DDD');
+    assert.equal(r.verdict, 'pass', explain(r));
+    const onset = r.markers.findIndex((m) => m.type === 'ATR-Dur');
+    const fallback = r.markers.findIndex((m) => m.type === 'ATR-FB');
+    assert.ok(onset >= 0 && fallback > onset);
+    // One augmentation marker per ms (§4.8): a V event that already carries PMT or PVP defers the count by one.
+    // The count runs over the V events after onset, the last being the one fallback is synchronised to.
+    const between = r.markers.slice(onset + 1, fallback);
+    const vEvents = between.filter((m) => ['VP', 'VS', 'PVC'].includes(m.type)).length;
+    const deferred = between.filter((m) => m.type === 'PMT' || m.type === 'PVP').length;
+    assert.equal(vEvents - deferred, r.params.atrDuration);
+    const vAtFallback = r.markers[fallback - 1];
+    assert.ok(['VP', 'VS', 'PVC'].includes(vAtFallback.type) && vAtFallback.t === r.markers[fallback].t);
+    assert.equal(count(r.markers.slice(fallback), 'AP'), 0);
+  });
+
+  it('ATR ends when the flutter stops (sinus after the episode)', () => {
+    const scenario = loadScenario('atrial-flutter');
+    const r = runClosedLoop({ scenario: { ...scenario, atrium: { kind: 'sinus', rateBpm: 70, jitterMs: 10 }, episodes: [] }, mode: 'DDD', minutes: 2, seed: 3 });
+    assert.equal(count(r.markers, 'ATR-Dur'), 0);
+  });
+
+  it('defining responses: T triggers, I inhibits, D tracks, O ignores', () => {
+    const vvt = run('normal-sinus', 'VVT').markers;
+    const triggered = vvt.filter((m, i) => m.type === 'VP' && vvt[i - 1]?.type === 'VS' && m.t - vvt[i - 1].t === 1).length;
+    assert.ok(triggered > 600, `VVT triggered ${triggered}`);
+    const aai = run('normal-sinus', 'AAI').markers;
+    assert.ok(count(aai, 'AS') > 600 && count(aai, 'AP') === 0);
+    const vdd = run('normal-sinus', 'VDD').markers;
+    const tracked = vdd.filter((m, i) => m.type === 'VP' && vdd[i - 1]?.type === 'AS' && m.t - vdd[i - 1].t === 150).length;
+    assert.ok(tracked > 600, `VDD tracked ${tracked}`);
+    const ddi = run('sinus-above-url', 'DDI').markers;
+    assert.equal(ddi.filter((m, i) => m.type === 'VP' && ddi[i - 1]?.type === 'AS' && m.t - ddi[i - 1].t === 150).length, 0);
+    const doo = run('normal-sinus', 'DOO').markers;
+    assert.equal(doo.filter((m) => ['AS', 'VS', 'AR', 'VR', 'PVC'].includes(m.type)).length, 1); // the VS under POR before DOO applied
+  });
+
+  it('rate response: DDDR paces faster during activity and returns to LRL at rest', () => {
+    const r = run('exercise', 'DDDR', { set: { recoveryTime: 2 } });
+    assert.equal(r.verdict, 'pass', explain(r));
+    const vIntervals = (from: number, to: number): number[] => {
+      const v = r.markers.filter((m) => (m.type === 'VP' || m.type === 'VS') && m.t >= from && m.t < to);
+      return v.slice(1).map((m, i) => m.t - v[i].t);
+    };
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    assert.ok(mean(vIntervals(30000, 60000)) > 990, 'rest');
+    assert.ok(Math.min(...vIntervals(240000, 300000)) === 500, 'running reaches MSR');
+    assert.ok(mean(vIntervals(440000, 600000)) > 990, 'recovered');
+  });
+
+  it('the same seed gives the same trace; another seed a different one', () => {
+    const a = run('atrial-fibrillation', 'DDD');
+    const b = run('atrial-fibrillation', 'DDD');
+    const c = run('atrial-fibrillation', 'DDD', { seed: 8 });
+    assert.deepEqual(a.markers, b.markers);
+    assert.notDeepEqual(a.markers, c.markers);
+  });
+});

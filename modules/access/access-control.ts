@@ -1,0 +1,93 @@
+// Access control assembled (docs/access-control.md): one object per device that the wiring in
+// main.ts creates with the storage, clock and crypto it uses, and hands to the channel (admit,
+// authenticate, xxAllowed), to the dispatcher (authorizer) and to the device adapters (presence,
+// tamper). Its parts are exported for tests and tools; nothing here keeps module-scope state.
+import type { Clock } from '../core/clock.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { Admission } from './admission.js';
+import { Alerts } from './alerts.js';
+import { Authenticator } from './authenticator.js';
+import { Authorizer } from './authorizer.js';
+import { IdentityService } from './identity.js';
+import { Lockout } from './lockout.js';
+import { PairingWindow } from './pairing.js';
+import type { PairingEvent } from './pairing.js';
+import type { AuditReader, AuditSink, BondStore, CounterStore, IdentityStore, TrustStateStore } from './ports.js';
+import { PhysicalPresence } from './presence.js';
+import { shortAuthString } from './sas.js';
+import { TrustStore } from './trust-store.js';
+import type { TrustConfig } from './trust-store.js';
+import { TrustedTime } from './trusted-time.js';
+
+export interface AccessDeps {
+  readonly clock: Clock;
+  readonly crypto: CryptoProvider;
+  readonly counters: CounterStore;
+  readonly bonds: BondStore;
+  readonly identities: IdentityStore;
+  readonly trustState: TrustStateStore;
+  readonly audit: AuditSink;
+  readonly auditReader: AuditReader;
+  /** The firmware's built-in root slots and revocations (builtin-trust.ts on the device). */
+  readonly trustConfig: TrustConfig;
+  /** Shows a line on the device console (pairing window, short authentication string). */
+  readonly display?: (line: string) => void;
+}
+
+export class AccessControl {
+  readonly presence: PhysicalPresence;
+  readonly pairing: PairingWindow;
+  readonly time: TrustedTime;
+  readonly trust: TrustStore;
+  readonly identity: IdentityService;
+  readonly lockout: Lockout;
+  readonly admission: Admission;
+  readonly alerts: Alerts;
+  readonly authenticator: Authenticator;
+  readonly authorizer: Authorizer;
+
+  constructor(readonly deps: AccessDeps) {
+    const { clock, crypto, counters, audit } = deps;
+    this.presence = new PhysicalPresence(clock);
+    this.pairing = new PairingWindow(clock, this.presence, (event) => this.onPairing(event));
+    this.time = new TrustedTime(clock, counters);
+    this.trust = new TrustStore(crypto, deps.trustConfig, deps.trustState);
+    this.identity = new IdentityService(crypto, deps.identities, this.trust, this.time);
+    this.lockout = new Lockout(clock, counters);
+    this.admission = new Admission(clock, this.lockout, this.presence);
+    this.alerts = new Alerts(counters);
+    this.authenticator = new Authenticator({
+      clock, crypto, trust: this.trust, time: this.time, bonds: deps.bonds, pairing: this.pairing,
+      presence: this.presence, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
+      onBonded: (handshakeHash) => this.showSas(handshakeHash),
+    });
+    this.authorizer = new Authorizer(clock, audit);
+  }
+
+  /**
+   * Whether an XX handshake (which reveals the device's static key) may run now: inside the
+   * pairing window, with presence held (emergency, clinic), or before provisioning (factory).
+   * Everyday sessions use IK with the key learned at pairing or provisioning.
+   */
+  xxAllowed(): boolean {
+    return this.pairing.isOpen() || this.presence.isHeld() || !this.identity.isProvisioned();
+  }
+
+  /** Shows the short authentication string of a finished handshake on the device console. */
+  showSas(handshakeHash: Uint8Array): string {
+    const sas = shortAuthString(this.deps.crypto.sha256, handshakeHash);
+    this.deps.display?.(`pairing code ${sas}`);
+    return sas;
+  }
+
+  /** The case switch opened (tamper GPIO): audited, and an alert for patient and clinician. */
+  tamper(): void {
+    this.deps.audit.append({ type: 'tamper', role: 'none', outcome: 0 });
+    this.alerts.raise('tamper');
+  }
+
+  private onPairing(event: PairingEvent): void {
+    this.deps.audit.append({ type: `pairing.${event}`, role: 'none', outcome: 0 });
+    this.deps.display?.(event === 'open' ? 'pairing window open' : 'pairing window closed');
+  }
+}

@@ -1,0 +1,45 @@
+// THE policy table (docs/access-control.md, "Command table"): for every command of the firmware,
+// the roles that may run it, whether it also needs physical presence (the second factor of
+// high-risk commands), and whether a successful run goes to the audit log (refusals, and
+// everything an emergency session does, always do). Argument schemas and size limits live in
+// each command's CommandSpec; a test proves this table and the registered specs match one to one.
+// Anything not in this table is refused. No command reads or writes raw memory or flash.
+import type { Role } from './roles.js';
+
+export interface PolicyRow {
+  readonly roles: readonly Role[];
+  /** Two factors: the role's credential AND the magnet/button held when the command runs. */
+  readonly presence: boolean;
+  /** A successful run is written to the audit log. */
+  readonly logged: boolean;
+}
+
+function row(roles: readonly Role[], presence: boolean, logged: boolean): PolicyRow {
+  return Object.freeze({ roles: Object.freeze(roles.slice()), presence, logged });
+}
+
+const READ = false;
+const LOG = true;
+const PRESENCE = true;
+const REMOTE = false;
+
+export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
+  // --- access (modules/access/commands.ts) ---
+  'access.whoami': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),
+  'access.time.get': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),
+  'access.time.set': row(['clinician', 'manufacturer'], REMOTE, LOG),
+  'access.bonds.list': row(['patient', 'clinician'], REMOTE, READ),
+  'access.bonds.remove': row(['clinician'], REMOTE, LOG),
+  'access.bonds.remove-all': row(['clinician'], PRESENCE, LOG),
+  'access.unbond-self': row(['patient'], REMOTE, LOG),
+  'access.alerts.read': row(['patient', 'clinician'], REMOTE, READ),
+  'access.alerts.ack': row(['patient', 'clinician'], REMOTE, LOG),
+  'access.audit.read': row(['clinician'], REMOTE, LOG),
+  'access.keys.list': row(['clinician', 'manufacturer'], REMOTE, READ),
+  'access.keys.update': row(['manufacturer'], PRESENCE, LOG),
+  'access.provision': row(['manufacturer'], PRESENCE, LOG),
+});
+
+export function policyFor(command: string): PolicyRow | undefined {
+  return Object.prototype.hasOwnProperty.call(POLICY, command) ? POLICY[command] : undefined;
+}

@@ -1,0 +1,119 @@
+// The implant's GATT server (a Moddable BLEServer subclass): advertises connectably with no
+// identifying data, serves the device-information characteristic, and carries the secure
+// channel's fragments over the control (write), OTA data (write without response) and response
+// (notify) characteristics. Security lives in the channel; link encryption is requested on every
+// connection as defence in depth (Just Works is all an implant without I/O can get).
+import BLEServer from 'bleserver';
+import { uuid } from 'btutils';
+import GAP from 'gap';
+import type { Clock } from '../core/clock.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import type { CommandDispatcher } from '../channel/commands.js';
+import { DeviceConnection } from '../channel/connection.js';
+import type { ChannelGate } from '../channel/hooks.js';
+import type { KeyPair } from '../channel/noise/suite.js';
+import { encodeDeviceInfo } from './device-info.js';
+import type { DeviceInfo } from './device-info.js';
+import { ADVERTISING_FLAGS, DEVICE_NAME } from './gatt-layout.js';
+
+export interface ImplantGattOptions {
+  readonly clock: Clock;
+  readonly crypto: CryptoProvider;
+  readonly staticKey: KeyPair;
+  readonly gate: ChannelGate;
+  readonly dispatcher: CommandDispatcher;
+  readonly physicalPresence: () => boolean;
+  /** Read on each device-information read (the pairing flag changes). */
+  readonly deviceInfo: () => DeviceInfo;
+}
+
+interface NotifyTarget {
+  uuid: ArrayBuffer;
+  handle: number;
+  name: string;
+  type: string;
+  notify: boolean;
+}
+
+export class ImplantGattServer extends BLEServer {
+  private connection: DeviceConnection | undefined;
+  private response: NotifyTarget | undefined;
+  private sessions = 0;
+  /** Notifications dropped because the central had not subscribed to the response characteristic. */
+  droppedNotifications = 0;
+
+  constructor(private readonly options: ImplantGattOptions) {
+    super();
+  }
+
+  override onReady(): void {
+    this.deviceName = DEVICE_NAME;
+    this.securityParameters = { encryption: true, bonding: false, mitm: false };
+    this.advertise();
+  }
+
+  private advertise(): void {
+    // Flags 6 (general discoverable, no BR/EDR) make it connectable; the default 0x04 would not.
+    // Only the service UUID is advertised: the same for every implant, so it tracks no one.
+    this.startAdvertising({
+      advertisingData: { flags: ADVERTISING_FLAGS, completeUUID128List: [uuid`7E5A0001-4C1B-4E8B-9D3A-2F6C1B0E9A51`] },
+      filterPolicy: GAP.AdvFilterPolicy.NONE,
+    });
+  }
+
+  override onConnected(): void {
+    this.connection?.close();
+    this.response = undefined;
+    this.connection = new DeviceConnection({
+      ...this.options,
+      sessionId: ++this.sessions,
+      notify: (fragment) => this.send(fragment),
+      disconnect: () => this.disconnect(),
+    });
+  }
+
+  override onDisconnected(): void {
+    this.connection?.close();
+    this.connection = undefined;
+    this.response = undefined;
+    this.advertise();
+  }
+
+  override onMTUExchanged(mtu: number): void {
+    if (this.connection) this.connection.mtu = mtu;
+  }
+
+  override onCharacteristicNotifyEnabled(characteristic: NotifyTarget): void {
+    if (characteristic.name === 'response') this.response = characteristic;
+  }
+
+  override onCharacteristicNotifyDisabled(characteristic: NotifyTarget): void {
+    if (characteristic.name === 'response') this.response = undefined;
+  }
+
+  override onCharacteristicWritten(characteristic: { name: string }, value: unknown): void {
+    if (!this.connection || !(value instanceof ArrayBuffer)) return;
+    if (characteristic.name === 'control') this.connection.receiveFragment(new Uint8Array(value), 0);
+    else if (characteristic.name === 'otaData') this.connection.receiveFragment(new Uint8Array(value), 1);
+  }
+
+  override onCharacteristicRead(characteristic: { name: string }): unknown {
+    if (characteristic.name !== 'deviceInfo') return new ArrayBuffer(0);
+    return exactBuffer(encodeDeviceInfo(this.options.deviceInfo()));
+  }
+
+  private send(fragment: Uint8Array): void {
+    if (!this.response) {
+      this.droppedNotifications++;
+      return;
+    }
+    this.notifyValue(this.response, exactBuffer(fragment));
+  }
+}
+
+/** The stack sends a value's whole ArrayBuffer, so hand it one of exactly the right size. */
+function exactBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+    ? (bytes.buffer as ArrayBuffer)
+    : (bytes.slice().buffer as ArrayBuffer);
+}

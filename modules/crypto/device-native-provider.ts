@@ -1,0 +1,73 @@
+// The device's CryptoProvider: Moddable's native `crypt` (C) for SHA-256, HMAC-SHA256,
+// HKDF-SHA256 (over that HMAC) and AES-256-GCM (native AES block cipher, CTR and GHASH driven
+// by the SDK's "gcm" module); noble for X25519, Ed25519, ChaCha20-Poly1305 and randomness,
+// which the SDK lacks (noble-core.ts). On the host the same specifiers resolve to hosttest/shims/, so this file
+// is tested against noble on every vector (hosttest/crypto/native-vs-noble.test.ts).
+// Not preloadable: it imports noble (see docs/crypto.md).
+import { BlockCipher, Digest } from 'crypt';
+import GCM from 'gcm';
+import HMAC from 'hmac';
+import { equalBytes } from '../core/bytes.js';
+import { AEAD_TAG_BYTES, checkAeadSizes } from './checks.js';
+import { hkdfSha256With } from './hkdf.js';
+import { nobleCore } from './noble-core.js';
+import type { Aead, CryptoProvider, HashStream } from './provider.js';
+
+/** The native functions take ArrayBuffers (xsmcToArrayBuffer); copy a view into its own buffer. */
+function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.slice().buffer as ArrayBuffer;
+}
+
+function sha256Stream(): HashStream {
+  const digest = new Digest('SHA256');
+  return {
+    update: (data) => digest.write(data),
+    digest: () => new Uint8Array(digest.close()),
+  };
+}
+
+function hmacSha256(key: Uint8Array, data: Uint8Array): Uint8Array {
+  return new Uint8Array(new HMAC(new Digest('SHA256'), key).process(data));
+}
+
+function gcmFor(key: Uint8Array, nonce: Uint8Array, ad: Uint8Array): GCM {
+  checkAeadSizes(key, nonce);
+  const gcm = new GCM(new BlockCipher('AES', arrayBuffer(key)));
+  gcm.init(arrayBuffer(nonce), arrayBuffer(ad));
+  return gcm;
+}
+
+// One encrypt/decrypt call per message: the SDK's GHASH pads each call to a block.
+const aesGcm: Aead = {
+  seal(key, nonce, ad, plaintext) {
+    const gcm = gcmFor(key, nonce, ad);
+    const ciphertext = new Uint8Array(gcm.encrypt(arrayBuffer(plaintext)));
+    const out = new Uint8Array(ciphertext.length + AEAD_TAG_BYTES);
+    out.set(ciphertext);
+    out.set(new Uint8Array(gcm.close()), ciphertext.length);
+    return out;
+  },
+  open(key, nonce, ad, sealed) {
+    const gcm = gcmFor(key, nonce, ad);
+    if (sealed.length < AEAD_TAG_BYTES) return undefined;
+    const body = sealed.subarray(0, sealed.length - AEAD_TAG_BYTES);
+    const plaintext = new Uint8Array(gcm.decrypt(arrayBuffer(body)));
+    // Our constant-time compare, not the SDK's GCM.process, whose "bin" comp stops at the first
+    // differing byte.
+    return equalBytes(new Uint8Array(gcm.close()), sealed.subarray(body.length)) ? plaintext : undefined;
+  },
+};
+
+export const nativeProvider: CryptoProvider = Object.freeze({
+  ...nobleCore,
+  name: 'native+noble',
+  sha256(data: Uint8Array) {
+    const stream = sha256Stream();
+    stream.update(data);
+    return stream.digest();
+  },
+  sha256Stream,
+  hmacSha256,
+  hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) => hkdfSha256With(hmacSha256, ikm, salt, info, length),
+  aesGcm,
+});

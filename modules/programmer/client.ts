@@ -1,0 +1,142 @@
+// The programmer client: handshake and command round trips over any link that carries fragments
+// (the GATT control/response characteristics, the simulator's socket, a test link). Portable:
+// the CLI and the web app use it unchanged.
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { decodeCbor } from '../core/cbor.js';
+import type { CborValue } from '../core/cbor.js';
+import type { CryptoProvider } from '../crypto/provider.js';
+import { encodeRequest } from '../channel/commands.js';
+import { fragmentMessage, MessageType, Reassembler } from '../channel/framing.js';
+import type { FramedMessage } from '../channel/framing.js';
+import { statusName } from '../channel/status.js';
+import type { StatusCode } from '../channel/status.js';
+import { ChannelInitiator } from './initiator.js';
+import type { InitiatorOptions } from './initiator.js';
+
+/** One fragment per write; fragments from the device arrive through the receiver. */
+export interface FragmentLink {
+  /** Current ATT MTU (23..517). */
+  readonly mtu: number;
+  write(fragment: Uint8Array): void;
+  /** Installs the callbacks for fragments from the device and for loss of the link. */
+  listen(onFragment: (fragment: Uint8Array) => void, onClosed: () => void): void;
+}
+
+export interface ClientOptions extends Omit<InitiatorOptions, 'crypto'> {
+  readonly crypto: CryptoProvider;
+  readonly link: FragmentLink;
+  readonly clock: Clock;
+  /** How long to wait for the handshake answer or a command response. */
+  readonly timeoutMs?: number;
+}
+
+export interface CommandResponse {
+  readonly requestId: number;
+  readonly status: StatusCode;
+  readonly result: CborValue;
+}
+
+export type ClientErrorCode = 'alert' | 'timeout' | 'closed' | 'protocol' | 'framing';
+
+export class ClientError extends Error {
+  constructor(readonly code: ClientErrorCode, readonly status?: StatusCode) {
+    super(status === undefined ? `programmer client: ${code}` : `programmer client: ${code} ${statusName(status)}`);
+    this.name = 'ClientError';
+  }
+}
+
+interface Waiter {
+  resolve(value: FramedMessage): void;
+  reject(error: Error): void;
+  timer: TimerHandle;
+}
+
+export class ProgrammerClient {
+  private readonly initiator: ChannelInitiator;
+  private readonly reassembler: Reassembler;
+  private readonly waiting: Waiter[] = [];
+  private readonly inbox: FramedMessage[] = [];
+  private failure: ClientError | undefined;
+  private nextRequestId = 1;
+
+  constructor(private readonly options: ClientOptions) {
+    this.initiator = new ChannelInitiator(options);
+    this.reassembler = new Reassembler({
+      clock: options.clock,
+      onMessage: (message) => this.deliver(message),
+      onError: () => this.fail(new ClientError('framing')),
+    });
+    options.link.listen((fragment) => this.reassembler.push(fragment, options.link.mtu), () => this.fail(new ClientError('closed')));
+  }
+
+  /** Runs the handshake; resolves with the handshake hash (for channel binding) and the device key. */
+  async connect(): Promise<{ handshakeHash: Uint8Array; deviceStatic: Uint8Array }> {
+    this.send(MessageType.HELLO, this.initiator.hello());
+    const answer = await this.next();
+    if (answer.type !== MessageType.HANDSHAKE) throw this.fail(new ClientError('protocol'));
+    let final: Uint8Array | undefined;
+    try {
+      final = this.initiator.readHandshake(answer.body);
+    } catch {
+      throw this.fail(new ClientError('protocol'));
+    }
+    if (final) this.send(MessageType.HANDSHAKE, final);
+    const transport = this.initiator.transport!;
+    return { handshakeHash: transport.handshakeHash, deviceStatic: this.initiator.deviceStatic! };
+  }
+
+  /** Sends one command and waits for its response. */
+  async request(name: string, args: CborValue = new Map()): Promise<CommandResponse> {
+    const transport = this.initiator.transport;
+    if (!transport) throw new ClientError('protocol');
+    const requestId = this.nextRequestId++;
+    this.send(MessageType.TRANSPORT, transport.seal(encodeRequest(requestId, name, args)));
+    const message = await this.next();
+    if (message.type !== MessageType.TRANSPORT) throw this.fail(new ClientError('protocol'));
+    const opened = transport.open(message.body);
+    if (!opened.ok) throw this.fail(new ClientError('protocol'));
+    const response = decodeCbor(opened.plaintext);
+    if (!Array.isArray(response) || response.length !== 3 || response[0] !== requestId || typeof response[1] !== 'number') {
+      throw this.fail(new ClientError('protocol'));
+    }
+    return { requestId, status: response[1], result: response[2] };
+  }
+
+  private send(type: number, body: Uint8Array): void {
+    if (this.failure) throw this.failure;
+    for (const fragment of fragmentMessage(type, body, this.options.link.mtu)) this.options.link.write(fragment);
+  }
+
+  private deliver(message: FramedMessage): void {
+    if (message.type === MessageType.ALERT) {
+      this.fail(new ClientError('alert', message.body[0]));
+      return;
+    }
+    const waiter = this.waiting.shift();
+    if (!waiter) {
+      this.inbox.push(message);
+      return;
+    }
+    this.options.clock.clearTimeout(waiter.timer);
+    waiter.resolve(message);
+  }
+
+  private next(): Promise<FramedMessage> {
+    if (this.failure) return Promise.reject(this.failure);
+    const queued = this.inbox.shift();
+    if (queued) return Promise.resolve(queued);
+    return new Promise((resolve, reject) => {
+      const timer = this.options.clock.setTimeout(() => this.fail(new ClientError('timeout')), this.options.timeoutMs ?? 5000);
+      this.waiting.push({ resolve, reject, timer });
+    });
+  }
+
+  private fail(error: ClientError): ClientError {
+    this.failure ??= error;
+    for (const waiter of this.waiting.splice(0)) {
+      this.options.clock.clearTimeout(waiter.timer);
+      waiter.reject(this.failure);
+    }
+    return this.failure;
+  }
+}

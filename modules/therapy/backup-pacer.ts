@@ -1,0 +1,54 @@
+// The main machine's backup pacer: if the therapy worker dies, this deliberately small, separate
+// implementation paces VVI at the POR values (65 ppm, 5.0 V, 0.5 ms, VRP 320 ms, §3.6.5) until
+// the device restarts. It shares no code with the engine, so one bug cannot take down both.
+import type { Clock, TimerHandle } from '../core/clock.js';
+import { RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
+
+export const BACKUP_INTERVAL_MS = 923; // 60000 / 65 ppm
+export const BACKUP_VRP_MS = 320;
+export const BACKUP_AMPLITUDE_MV = 5000;
+export const BACKUP_WIDTH_US = 500;
+
+export class BackupPacer {
+  private lastV = -Infinity;
+  private lastPace = -Infinity;
+  private timer: TimerHandle | undefined;
+  private running = false;
+
+  constructor(private readonly clock: Clock, private readonly pace: (amplitudeMv: number, widthUs: number) => void) {}
+
+  /** Starts pacing one interval after the last ventricular event the worker reported (or now). */
+  start(lastVentricularEvent: number | null): void {
+    this.running = true;
+    this.lastV = lastVentricularEvent ?? this.clock.now() - BACKUP_INTERVAL_MS;
+    this.arm();
+  }
+
+  stop(): void {
+    this.running = false;
+    this.clock.clearTimeout(this.timer);
+  }
+
+  /** A ventricular sense edge: inhibits the pending pace unless it falls in the VRP. */
+  sense(): void {
+    const t = this.clock.now();
+    if (!this.running || t - this.lastV < BACKUP_VRP_MS) return;
+    this.lastV = t;
+    this.arm();
+  }
+
+  private arm(): void {
+    this.clock.clearTimeout(this.timer);
+    const now = this.clock.now();
+    const due = Math.max(now, this.lastV + BACKUP_INTERVAL_MS, this.lastPace + RUNAWAY_MIN_INTERVAL_MS);
+    this.timer = this.clock.setTimeout(() => this.fire(), due - now);
+  }
+
+  private fire(): void {
+    const t = this.clock.now();
+    this.lastV = t;
+    this.lastPace = t;
+    this.pace(BACKUP_AMPLITUDE_MV, BACKUP_WIDTH_US);
+    this.arm();
+  }
+}

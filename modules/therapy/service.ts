@@ -1,0 +1,103 @@
+// The therapy machine's side of the protocol: validates each request (protocol.ts), runs it on
+// the Therapy, answers, and posts markers and a heartbeat every HEARTBEAT_MS. Portable: the device
+// worker (device-worker.ts) and host tests wire it to `self.postMessage` and a clock.
+import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Chamber, MarkerType } from './markers.js';
+import { HEARTBEAT_MS, isProtocolError, markerIndex, parseRequest } from './protocol.js';
+import type { Reply, Request, WorkerEvent } from './protocol.js';
+import { Therapy } from './therapy.js';
+import type { TherapyOptions, TherapyResult } from './therapy.js';
+
+const OK: TherapyResult<unknown> = Object.freeze({ ok: true, value: undefined });
+
+/** Markers kept for the stream between heartbeats; older ones are dropped (and counted) if the main side lags. */
+const MARKER_BUFFER_PAIRS = 256;
+
+export interface ServiceIO {
+  pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void;
+}
+
+export class TherapyService {
+  readonly therapy: Therapy;
+  private streaming = false;
+  private pairs: number[] = [];
+  private seq = 0;
+  private dropped = 0;
+  private heartbeat: TimerHandle | undefined;
+
+  constructor(
+    private readonly clock: Clock,
+    io: ServiceIO,
+    private readonly post: (message: Reply | WorkerEvent) => void,
+    options: TherapyOptions = {},
+  ) {
+    this.therapy = new Therapy(clock, { pace: (c, a, w) => io.pace(c, a, w), marker: (t, type) => this.marker(t, type) }, options);
+    this.beat();
+  }
+
+  /** Handles one message from the main machine; never throws on bad input. */
+  handle(message: unknown): void {
+    const request = parseRequest(message);
+    if (isProtocolError(request)) {
+      this.post({ id: request.id ?? 0, ok: false, error: request.error });
+      return;
+    }
+    const result = this.run(request);
+    this.post(result.ok ? { id: request.id, ok: true, result: result.value } : { id: request.id, ok: false, error: result.error });
+  }
+
+  private run(r: Request): TherapyResult<unknown> {
+    const t = this.therapy;
+    switch (r.op) {
+      case 'interrogate': return { ok: true, value: { ...t.interrogate(), markersDropped: this.dropped } };
+      case 'program': return t.program(r.target, r.changes);
+      case 'restore': return t.restore(r.params as never, r.checksum);
+      case 'end-temporary': return t.endTemporary();
+      case 'session-ended':
+        t.sessionEnded();
+        return OK;
+      case 'pace-now': return t.paceNow();
+      case 'clear-safe-mode': return t.clearSafeMode();
+      case 'reset-counters':
+        t.resetCounters();
+        return OK;
+      case 'markers':
+        this.streaming = r.on;
+        this.pairs = [];
+        return OK;
+      case 'magnet':
+        t.setMagnet(r.present);
+        return OK;
+      case 'battery':
+        t.setBattery(r.level);
+        return OK;
+      case 'activity':
+        t.setActivity(r.level);
+        return OK;
+    }
+  }
+
+  private marker(t: number, type: MarkerType): void {
+    this.seq++;
+    if (!this.streaming) return;
+    if (this.pairs.length >= MARKER_BUFFER_PAIRS * 2) {
+      this.pairs.splice(0, 2);
+      this.dropped++;
+    }
+    this.pairs.push(t, markerIndex(type));
+  }
+
+  private beat(): void {
+    this.heartbeat = this.clock.setTimeout(() => this.beat(), HEARTBEAT_MS);
+    if (this.pairs.length) {
+      const pairs = this.pairs;
+      this.pairs = [];
+      this.post({ ev: 'markers', seq: this.seq - pairs.length / 2, pairs });
+    }
+    this.post({ ev: 'heartbeat', t: this.clock.now(), lastV: this.therapy.lastVentricularEvent() ?? null });
+  }
+
+  stop(): void {
+    this.clock.clearTimeout(this.heartbeat);
+  }
+}
