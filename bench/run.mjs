@@ -6,7 +6,10 @@
 // xs_heap_slots: live slots after setup and the first call, following a full collection,
 //   relative to the freshly loaded bundle (so tables built on first use count).
 // *_ns_per_op: best of 3 timed loops; wall time, so it varies from run to run.
-// Usage: node bench/run.mjs [substring ...]   (a filter prints results without writing the file)
+// Curve figures depend on noble's base-point window; the default is the devices' setting
+// (createDeviceProvider in modules/crypto/device-native-provider.ts; docs/memory.md).
+// Usage: node bench/run.mjs [--window N] [case-or-file ...]
+//   (a filter, or a window other than the devices', prints results without writing the file)
 import { readdirSync, writeFileSync } from 'node:fs';
 import { createContext, runInContext } from 'node:vm';
 import { bundleEntryForXS } from '../hosttest/xs/bundle.mjs';
@@ -15,17 +18,21 @@ import { requireWorker, startWorker } from '../hosttest/xs/xsnap.mjs';
 const XS_LOOP_COMPUTRONS = 3e7; // ~0.1 s per timed loop on a desktop core
 const NODE_LOOP_MS = 100;
 const REPEATS = 3;
+/** noble's base-point window on the devices (no tables): keep in step with DEFAULT_DEVICE_WINDOW. */
+const DEVICE_WINDOW = 1;
 
 function caseFiles() {
   return readdirSync(new URL('./cases/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'types.ts').sort();
 }
 
 /** One bundle per case file (so one broken file names itself), RNG first, engine exposed. */
-async function bundleCaseFile(file) {
+async function bundleCaseFile(file, window) {
   const entry = [
     "import './bench/prelude.ts';",
     "import { makeEngine } from './bench/engine.ts';",
+    "import { setBasePointWindow } from './modules/crypto/noble-core.ts';",
     `import { cases } from './bench/cases/${file}';`,
+    `setBasePointWindow(${window});`,
     `globalThis.__bench = makeEngine({ ${JSON.stringify(file)}: cases });`,
   ].join('\n');
   return (await bundleEntryForXS(entry)).script;
@@ -79,14 +86,22 @@ async function main() {
     console.error(error.message);
     process.exit(2);
   }
-  const filters = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const windowAt = args.indexOf('--window');
+  const window = windowAt < 0 ? DEVICE_WINDOW : Number(args[windowAt + 1]);
+  if (!Number.isInteger(window) || window < 1 || window > 16) {
+    console.error('usage: node bench/run.mjs [--window N] [case-or-file ...]   (N from 1 to 16)');
+    process.exit(2);
+  }
+  const filters = args.filter((_, i) => windowAt < 0 || (i !== windowAt && i !== windowAt + 1));
   const selected = (name, file) => filters.length === 0 || filters.some((f) => name.includes(f) || file === f || file === `${f}.ts`);
   const rows = [];
   const failures = [];
+  console.log(`noble base-point window ${window}${window === DEVICE_WINDOW ? ' (the devices\' setting)' : ''}`);
   console.log(`${'case'.padEnd(36)} ${'computrons'.padStart(12)} ${'first call'.padStart(12)} ${'heap slots'.padStart(10)} ${'XS µs/op'.padStart(10)} ${'Node µs/op'.padStart(10)}`);
   for (const file of caseFiles()) {
     try {
-      const script = await bundleCaseFile(file);
+      const script = await bundleCaseFile(file, window);
       // Node runs the same bundle in a fresh context, so it gets the same seeded RNG and inputs.
       const context = createContext({ performance, TextEncoder, TextDecoder });
       runInContext(script, context);
@@ -106,7 +121,7 @@ async function main() {
     console.error(`\n${failures.join('\n')}\nbench/results.json not written: fix the case files above`);
     process.exit(1);
   }
-  if (filters.length === 0) {
+  if (filters.length === 0 && window === DEVICE_WINDOW) {
     writeFileSync(new URL('./results.json', import.meta.url), `${JSON.stringify(rows, null, 2)}\n`);
     console.log(`wrote bench/results.json (${rows.length} rows)`);
   }

@@ -80,10 +80,30 @@ describe('access: end to end over the host BLE shim', () => {
     assert.equal(await s.call('access.keys.update', new Map([['update', new Uint8Array(8)]])), Status.DENIED);
     assert.equal(await s.call('access.provision', new Map([['certificate', new Uint8Array(8)]])), Status.DENIED);
     assert.equal(await s.call('access.unbond-self'), Status.DENIED);
+    assert.equal(await s.call('ota.status'), Status.DENIED, 'updates are the manufacturer\'s');
+    assert.equal(await s.call('ota.begin', new Map([['manifest', new Uint8Array(8)]])), Status.DENIED);
     assert.equal(await s.call('access.bonds.remove-all'), Status.PRESENCE_REQUIRED);
     env.access.presence.set(true);
     assert.equal(await s.call('access.bonds.remove-all'), Status.OK, 'with the magnet held: two factors');
     env.access.presence.set(false);
+    s.close();
+  });
+
+  it('a manufacturer reads update status and re-provisions the device only with presence', async () => {
+    const env = boot();
+    const programmer = env.device.programmer('manufacturer');
+    const s = await session(env, 'IK', programmer.static, programmer.cert);
+    assert.equal(await s.call('ota.status'), Status.OK);
+    assert.equal(await s.call('ota.begin', new Map([['manifest', new Uint8Array(8)]])), Status.PRESENCE_REQUIRED);
+    const renewed = env.device.certificate('device', env.access.identity.identity().staticPublic);
+    assert.equal(await s.call('access.provision', new Map([['certificate', renewed]])), Status.PRESENCE_REQUIRED);
+    env.access.presence.set(true);
+    assert.equal(await s.call('access.provision', new Map([['certificate', renewed]])), Status.OK);
+    const foreign = env.device.certificate('device', x25519Pair(env.device.prng).publicKey);
+    assert.equal(await s.call('access.provision', new Map([['certificate', foreign]])), AccessStatus.PROVISIONING_REJECTED);
+    env.access.presence.set(false);
+    assert.equal(await s.call('access.bonds.list'), Status.DENIED, 'bonds are the clinic\'s and the patient\'s');
+    assert.equal(await s.call('access.audit.read', new Map([['from', 0], ['count', 1]])), Status.DENIED);
     s.close();
   });
 
@@ -124,6 +144,8 @@ describe('access: end to end over the host BLE shim', () => {
     }
     assert.equal(await s.call('access.time.set', new Map([['seconds', NOW]])), Status.DENIED);
     assert.equal(await s.call('access.keys.update', new Map([['update', new Uint8Array(8)]])), Status.DENIED);
+    assert.equal(await s.call('ota.begin', new Map([['manifest', new Uint8Array(8)]])), Status.DENIED, 'no firmware update');
+    assert.equal(await s.call('ota.activate'), Status.DENIED);
     env.access.presence.set(false);
     assert.equal(await s.call('access.whoami'), AccessStatus.EMERGENCY_ENDED, 'rights end when presence is released');
     s.close();

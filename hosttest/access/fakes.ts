@@ -1,7 +1,7 @@
 // In-memory stand-ins for the storage ports (modules/access/ports.ts), with the same contracts:
 // counters never go backwards, bonds are keyed by key id. A "reboot" in a test builds a new
 // AccessControl over the same objects, as the device rebuilds it over the same flash.
-import { equalBytes, toHex } from '../../modules/core/bytes.js';
+import { equalBytes, toHex, utf8 } from '../../modules/core/bytes.js';
 import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, TrustState, TrustStateStore } from '../../modules/access/ports.js';
 
 export class MemoryCounters implements CounterStore {
@@ -62,7 +62,7 @@ export class MemoryAudit implements AuditSink, AuditReader {
     return { first: 0, next: this.events.length };
   }
   read(from: number, count: number): Uint8Array[] {
-    return this.events.slice(from, from + count).map((e) => new TextEncoder().encode(`${e.type}:${e.role}:${e.subject ?? ''}:${e.outcome}`));
+    return this.events.slice(from, from + count).map((e) => utf8(`${e.type}:${e.role}:${e.subject ?? ''}:${e.outcome}`));
   }
   /** Events of a type, as "role subject outcome" strings, for compact assertions. */
   of(type: string): string[] {

@@ -1,9 +1,20 @@
 // Every CommandSpec the firmware registers, built the way the device builds them, so the policy
 // tests see exactly the dispatcher's table. A concern that adds a commands module adds it here.
 import { accessCommands } from '../../modules/access/commands.js';
+import { updateCommands } from '../../modules/bootloader/commands.js';
+import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import type { CommandSpec } from '../../modules/channel/commands.js';
+import { image, makePackage } from '../bootloader/fixture.js';
+import { SIM_LAYOUTS, SimDevice } from '../bootloader/sim-device.js';
 import type { Device } from './harness.js';
 
+/** The update service of a simulated board running a signed image (the bootloader's fixture). */
+function updateService(device: Device) {
+  const board = new SimDevice({ layout: SIM_LAYOUTS[0], keys: updateKeysFrom(device.access.trust), selfTest: async () => ({ passed: true }), clock: device.clock });
+  board.install(makePackage({ version: [1, 0, 0], counter: 1, image: image(1, 1000), key: { ...device.root, kid: device.rootKid } }));
+  return board.powerOn().service;
+}
+
 export function firmwareCommands(device: Device): CommandSpec[] {
-  return [...accessCommands(device.access)];
+  return [...accessCommands(device.access), ...updateCommands(updateService(device))];
 }

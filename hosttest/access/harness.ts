@@ -3,6 +3,7 @@
 import { toHex } from '../../modules/core/bytes.js';
 import { AccessControl } from '../../modules/access/access-control.js';
 import { issueCertificate } from '../../modules/access/certificate.js';
+import { keyIdOf } from '../../modules/access/key-id.js';
 import type { CertificateClaims } from '../../modules/access/certificate.js';
 import type { CertRole } from '../../modules/access/roles.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
@@ -51,6 +52,11 @@ export class Device {
     this.access = this.boot();
     const status = this.access.identity.install(this.certificate('device', this.access.identity.identity().staticPublic));
     if (status !== 0) throw new Error(`provisioning failed: ${status}`);
+  }
+
+  /** Key id of the root in slot 0. */
+  get rootKid(): Uint8Array {
+    return keyIdOf(crypto.sha256, this.root.publicKey);
   }
 
   /** Builds access control over the same storage, as after a reset (RAM state is lost). */

@@ -6,7 +6,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { BUILTIN_TRUST } from '../../modules/access/builtin-trust.js';
 import { CERT_AAD } from '../../modules/access/certificate.js';
+import { TrustStore } from '../../modules/access/trust-store.js';
 import { toHex, utf8 } from '../../modules/core/bytes.js';
 import { decodeSign1, sigStructure } from '../../modules/core/cose.js';
 import { main } from '../../tools/cli/main.js';
@@ -65,6 +67,18 @@ describe('access: PEM keys and the keygen / cert commands', () => {
     assert.equal((await cli('keygen', '--kind', 'root', '--out', prefix)).code, 1);
     assert.equal(parsePrivateKeyPem(readFileSync(`${prefix}.key.pem`, 'utf8')).secretKey.join(), secret.join(), 'unchanged');
     assert.equal((await cli('keygen', '--kind', 'nope', '--out', prefix)).code, 2);
+  });
+
+  it('keygen --trust-file writes the built-in root module naming the new root', async () => {
+    const trustFile = join(dir, 'builtin-trust.ts');
+    const r = await cli('keygen', '--kind', 'root', '--out', join(dir, 'root'), '--trust-file', trustFile, '--json');
+    assert.equal(r.code, 0, r.err);
+    const text = readFileSync(trustFile, 'utf8');
+    assert.ok(text.includes(`roots: Object.freeze(['${JSON.parse(r.out).publicKey}'])`));
+    assert.ok(!text.includes(toHex(parsePrivateKeyPem(readFileSync(join(dir, 'root.key.pem'), 'utf8')).secretKey)));
+    assert.equal((await cli('keygen', '--kind', 'programmer', '--out', join(dir, 'p'), '--trust-file', trustFile)).code, 2);
+    // The committed module has the same shape and makes a working trust store.
+    assert.equal(new TrustStore(crypto, BUILTIN_TRUST, { load: () => undefined, save: () => {} }).slots().length, 1);
   });
 
   it('cert issue signs a certificate that OpenSSL verifies over the COSE Sig_structure', async () => {

@@ -4,7 +4,7 @@
 // rights ending with time or with presence.
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { Authorizer } from '../../modules/access/authorizer.js';
+import { Authorizer, MAX_LOGGED_REFUSALS } from '../../modules/access/authorizer.js';
 import { POLICY, policyFor } from '../../modules/access/policy.js';
 import { EMERGENCY } from '../../modules/access/principal.js';
 import type { AccessPrincipal } from '../../modules/access/principal.js';
@@ -18,6 +18,8 @@ import { decodeCbor } from '../../modules/core/cbor.js';
 import { firmwareCommands } from './firmware-commands.js';
 import { Device } from './harness.js';
 
+let sessions = 0;
+
 function session(device: Device, role: Role, presence: boolean, expiresAtMs?: number): SessionView {
   const principal: AccessPrincipal = {
     role,
@@ -26,7 +28,7 @@ function session(device: Device, role: Role, presence: boolean, expiresAtMs?: nu
     credential: role === 'emergency' ? 'presence' : role === 'patient' ? 'bond' : 'certificate',
     expiresAtMs: role === 'emergency' ? (expiresAtMs ?? device.clock.now() + EMERGENCY.SESSION_MS) : undefined,
   };
-  return { id: 1, principal, handshakeHash: new Uint8Array(32), pattern: 'IK', physicalPresence: () => presence };
+  return { id: ++sessions, principal, handshakeHash: new Uint8Array(32), pattern: 'IK', physicalPresence: () => presence };
 }
 
 /** Wraps every handler so the test sees whether it ran. */
@@ -107,7 +109,7 @@ describe('access: policy table', () => {
   });
 
   it('requires two factors for the high-risk commands', () => {
-    for (const name of ['access.bonds.remove-all', 'access.keys.update', 'access.provision']) {
+    for (const name of ['access.bonds.remove-all', 'access.keys.update', 'access.provision', 'ota.begin', 'ota.activate']) {
       assert.equal(policyFor(name)?.presence, true, name);
     }
   });
@@ -120,6 +122,15 @@ describe('access: policy table', () => {
     assert.equal(authorizer.authorize(spec, s), Status.OK);
     device.clock.advance(1000);
     assert.equal(authorizer.authorize(spec, s), AccessStatus.EMERGENCY_ENDED);
+  });
+
+  it('audits the first refusals of a session one by one, then only counts them (flash wear)', () => {
+    const device = new Device();
+    const dispatcher = new CommandDispatcher({ commands: firmwareCommands(device), policy: device.access.authorizer });
+    const s = session(device, 'patient', false);
+    for (let i = 0; i < 50; i++) assert.equal(status(dispatcher.dispatch(encodeRequest(i, 'access.audit.read', new Map()), s)), Status.DENIED);
+    assert.equal(device.audit.of('command.refused').length, MAX_LOGGED_REFUSALS);
+    assert.equal(device.audit.of('command.refusals-suppressed').length, 1);
   });
 
   it('treats a command missing from the table as denied for everyone', () => {

@@ -10,6 +10,7 @@ export function centralLink(central: SimulatedCentral): FragmentLink {
       return central.mtu;
     },
     write: (fragment) => central.write(IMPLANT_GATT.control, fragment),
+    writeBulk: (fragment) => central.write(IMPLANT_GATT.otaData, fragment, { withoutResponse: true }),
     listen(onFragment, onClosed) {
       central.onNotification = (n) => {
         if (n.uuid === IMPLANT_GATT.response) onFragment(n.value);

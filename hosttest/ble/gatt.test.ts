@@ -59,6 +59,8 @@ describe('implant GATT server over the host BLE shim', () => {
       const echo = await client.request('test.echo', new Map([['data', new Uint8Array(300).fill(7)]]));
       assert.equal(echo.status, Status.OK);
       assert.deepEqual(echo.result, new Uint8Array(300).fill(7));
+      const bulk = await client.request('test.echo', new Map([['data', new Uint8Array(600).fill(8)]]), { bulk: true });
+      assert.deepEqual(bulk.result, new Uint8Array(600).fill(8), 'a request over the OTA data characteristic');
       assert.equal(radio.truncatedNotifications, 0, 'no notification exceeded MTU - 3');
       assert.equal(server.droppedNotifications, 0);
       central.disconnect();

@@ -199,7 +199,7 @@ export class BleRadio {
     const central = this.central;
     if (!central) return;
     const c = this.characteristic(handle);
-    let bytes = new Uint8Array(value.slice(0));
+    let bytes = new Uint8Array(value).slice();
     if (bytes.length > central.mtu - 3) {
       this.truncatedNotifications++;
       bytes = bytes.slice(0, central.mtu - 3);
@@ -318,7 +318,7 @@ export class SimulatedCentral {
     const c = this.radio.characteristic(uuid);
     if (!c.properties.includes('read')) throw new AttError('read-not-permitted');
     if (c.permissions.includes('readEncrypted') && !this.encrypted) throw new AttError('insufficient-encryption');
-    if (c.staticValue) return new Uint8Array(c.staticValue.slice(0));
+    if (c.staticValue) return new Uint8Array(c.staticValue).slice();
     const value = this.radio.server?.dispatch('onCharacteristicRead', { uuid: hexToBytes(c.uuid), handle: c.handle, name: c.name, type: c.type });
     return new Uint8Array((value as ArrayBuffer).slice(0, c.maxBytes));
   }
@@ -353,5 +353,5 @@ export class SimulatedCentral {
 
 /** A UUID string as the stack passes it: little-endian bytes in an ArrayBuffer. */
 function hexToBytes(uuid: string): ArrayBuffer {
-  return new Bytes(uuid.replaceAll('-', ''), true);
+  return new Uint8Array(new Bytes(uuid.replaceAll('-', ''), true)).slice().buffer;
 }

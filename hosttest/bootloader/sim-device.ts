@@ -47,6 +47,8 @@ export interface SimOptions {
   /** The therapy self-test result for a trial image. */
   selfTest: () => Promise<SelfTestResult>;
   readonly confirmWithinMs?: number;
+  /** The device's clock (default: its own virtual clock). */
+  readonly clock?: VirtualClock;
   /** Crypto for the device (default: noble). */
   readonly crypto?: CryptoProvider;
 }
@@ -65,13 +67,14 @@ export class SimDevice {
   readonly banks: readonly [FlashArea, FlashArea];
   readonly bootArea: FlashArea;
   readonly storageArea: FlashArea;
-  readonly clock = new VirtualClock();
+  readonly clock: VirtualClock;
   restartRequested = false;
   readonly crypto: CryptoProvider;
 
   constructor(readonly options: SimOptions) {
     const { layout } = options;
     this.crypto = options.crypto ?? crypto;
+    this.clock = options.clock ?? new VirtualClock();
     const blocks = 2 * layout.bankBlocks + 2 + layout.storageBlocks;
     this.chip = new NorFlash({ ...layout.geometry, size: blocks * layout.geometry.eraseSize });
     this.banks = [sliceArea(this.chip, 0, layout.bankBlocks), sliceArea(this.chip, layout.bankBlocks, layout.bankBlocks)];

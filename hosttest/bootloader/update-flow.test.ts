@@ -5,11 +5,13 @@ import assert from 'node:assert/strict';
 import { UpdateError } from '../../modules/bootloader/errors.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
-import { manifestOf, ROTATION, trustStore } from './fixture.js';
+import { crypto, manifestOf, ROOT, ROTATION, trustStore } from './fixture.js';
 import { activateAndReboot, BLOCK, CURRENT, newPackage, reboot, send, updatedDevice } from './harness.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
+import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
+import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
+import { TrialSupervisor } from '../../modules/bootloader/trial.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
-import { crypto, ROOT } from './fixture.js';
 
 describe('update: staging, trial, confirm and revert', () => {
   it('resumes after a disconnect at the committed offset, then confirms after the self-test and raises the counter', async () => {
@@ -157,5 +159,26 @@ describe('update: staging, trial, confirm and revert', () => {
     await reboot(h);
     assert.deepEqual(h.running.choice.manifest?.manifest.version, CURRENT.version);
     assert.equal(h.running.service.begin(UPDATE_ROLE, manifestOf(pkg)).offset, 0, 'a new begin starts over');
+  });
+});
+
+describe('update: a platform whose bootloader ignores the boot record (nRF52 without stage 2)', () => {
+  it('withdraws the activation at the next start and says so', async () => {
+    const h = await updatedDevice();
+    const pkg = newPackage();
+    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
+    send(h, pkg, 0);
+    h.running.service.activate(UPDATE_ROLE);
+    // The firmware starts again without any bootloader having read the record.
+    const boot = new FlashBootControl(new BootRecordStore(h.dev.bootArea));
+    assert.equal(boot.status().pending, 1);
+    const events: { type: string; reason?: string }[] = [];
+    const supervisor = new TrialSupervisor({
+      running: h.running.choice.manifest, boot, counter: h.running.counter, clock: h.dev.clock,
+      selfTest: () => Promise.resolve({ passed: true }), restart: () => {}, confirmWithinMs: 1000, onEvent: (e) => void events.push(e),
+    });
+    assert.equal(await supervisor.start(), 'not-on-trial');
+    assert.equal(boot.status().pending, undefined);
+    assert.deepEqual(events, [{ type: 'reverted', reason: 'not-activated' }]);
   });
 });

@@ -151,6 +151,7 @@ export function parseScenario(value: unknown): Scenario {
   const o = obj(value, 'scenario');
   only(o, 'scenario', ['name', 'description', 'atrium', 'conduction', 'escapeBpm', 'atrialRefractoryMs', 'ventricularRefractoryMs', 'pvc', 'pac', 'episodes', 'events', 'params']);
   if (typeof o.name !== 'string' || !/^[a-z0-9-]{1,40}$/.test(o.name)) throw new ScenarioError('name', 'expected lower-case words joined by -');
+  const rhythm = atrium(o.atrium);
   const c = obj(o.conduction, 'conduction');
   only(c, 'conduction', ['prMs', 'block', 'nodeRefractoryMs', 'retrogradeVaMs']);
   const episodes = o.episodes ?? [];
@@ -160,7 +161,7 @@ export function parseScenario(value: unknown): Scenario {
   return {
     name: o.name,
     description: typeof o.description === 'string' ? o.description : '',
-    atrium: atrium(o.atrium),
+    atrium: rhythm,
     conduction: {
       prMs: num(c.prMs, 'conduction.prMs', 40, 600),
       block: str(c.block, 'conduction.block', ['none', '2:1', 'complete'] as const),

@@ -6,7 +6,7 @@ import GAP from './gap.js';
 function entry(address: ArrayBuffer | string, addressType?: number): { address: Uint8Array; addressType: number } {
   const bytes = typeof address === 'string'
     ? Uint8Array.from(address.split(':').reverse().map((h) => parseInt(h, 16)))
-    : new Uint8Array(address.slice(0));
+    : new Uint8Array(address).slice();
   if (bytes.length !== 6) throw new Error('unknown whitelist entry format');
   return { address: bytes, addressType: addressType ?? GAP.AddressType.PUBLIC };
 }

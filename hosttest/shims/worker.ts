@@ -11,7 +11,7 @@
 // Creation options (memory sizes, priority, core) are accepted and checked for type only.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
 
 export interface WorkerOptions {
@@ -46,7 +46,7 @@ const ERROR_BYTES = 1024;
 /** Resolves a module specifier as the manifest would: a path from the project root, .ts or .js. */
 function moduleUrl(specifier: string): string {
   if (specifier.startsWith('file:')) return specifier;
-  const base = isAbsolute(specifier) ? specifier : resolve(new URL(ROOT).pathname, specifier);
+  const base = isAbsolute(specifier) ? specifier : resolve(fileURLToPath(ROOT), specifier);
   for (const candidate of [base, `${base}.ts`, `${base}.js`]) if (existsSync(candidate)) return pathToFileURL(candidate).href;
   throw new Error(`worker: module ${specifier} not found`);
 }

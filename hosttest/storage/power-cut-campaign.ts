@@ -120,7 +120,11 @@ function seededCrypto(seed: number): CryptoProvider {
   return { ...nobleProvider, randomBytes: (n: number) => rng.bytes(n) };
 }
 
-const AUDIT_MIN_RETAINED = 20;
+/**
+ * Entries the audit log keeps at the least: a full sector holds at least 10 entries of the
+ * largest size; up to 5 torn records may have wasted room in the one before the active sector.
+ */
+const AUDIT_MIN_RETAINED = 5;
 
 class Run {
   readonly flash: NorFlash;
@@ -247,8 +251,8 @@ class Run {
     const loaded = s.params(codec).load();
     const stored = loaded.source === 'stored' ? loaded.value : undefined;
     if (!sameBytes(stored, m.params) && !(pending?.kind === 'params' && sameBytes(stored, pending.value))) {
-      if (stored === undefined) this.fault('lost_acknowledged', 'params:249');
-      else this.fault('half_visible', 'params:250');
+      if (stored === undefined) this.fault('lost_acknowledged', 'params dropped');
+      else this.fault('half_visible', 'params neither old nor new');
     }
 
     const ids = new Set([...m.bonds.keys(), ...s.bonds.list().map((b) => toHex(b.id))]);
@@ -259,42 +263,42 @@ class Run {
       if (sameBytes(seen, acked)) continue;
       const inFlight = pending && (pending.kind === 'bond-put' || pending.kind === 'bond-remove') && toHex(pending.id) === id;
       if (inFlight && sameBytes(seen, pending.kind === 'bond-put' ? pending.value : undefined)) continue;
-      if (acked !== undefined && seen === undefined) this.fault('lost_acknowledged', 'bond:261');
-      else this.fault('half_visible', 'bond:262');
+      if (acked !== undefined && seen === undefined) this.fault('lost_acknowledged', 'bond dropped');
+      else this.fault('half_visible', 'bond neither old nor new');
     }
 
     for (const name of COUNTERS) {
       const seen = s.counters.get(name);
       const acked = m.counters.get(name)!;
       if (seen < acked) {
-        this.fault('counter_regressions', 'counter:269');
-        this.fault('lost_acknowledged', 'counter:270');
+        this.fault('counter_regressions', 'counter went backwards');
+        this.fault('lost_acknowledged', 'counter below acknowledged');
       } else if (seen !== acked && !(pending?.kind === 'counter' && pending.name === name && seen === m.pending!.counterValue)) {
-        this.fault('half_visible', 'counter:272');
+        this.fault('half_visible', 'counter neither old nor new');
       }
     }
 
     const reports = [s.report.records, s.report.audit.ring];
     if (reports.some((r) => r.corruptSlots.length > 0 || r.unreadableSectors.length > 0) || s.report.damagedBonds.length || s.report.damagedSecrets.length) {
-      this.fault('false_corruption', 'report:278');
+      this.fault('false_corruption', 'damage reported after power cuts only');
     }
-    if (s.audit.report.fault) this.fault('chain_failures', 'report:280');
+    if (s.audit.report.fault) this.fault('chain_failures', 'audit chain fault at mount');
     const entries = s.audit.entries();
     const first = entries.length ? entries[0].seq : 0;
     const last = s.audit.lastSeq;
-    if (entries.some((e, i) => e.seq !== first + i) || (entries.length && entries[entries.length - 1].seq !== last)) this.fault('chain_failures', 'audit:284');
-    if (entries.length < Math.min(last, AUDIT_MIN_RETAINED)) this.fault('lost_acknowledged', 'audit:285 ' + entries.length + ' ' + JSON.stringify(s.report.audit));
+    if (entries.some((e, i) => e.seq !== first + i) || (entries.length && entries[entries.length - 1].seq !== last)) this.fault('chain_failures', 'audit entries not contiguous');
+    if (entries.length < Math.min(last, AUDIT_MIN_RETAINED)) this.fault('lost_acknowledged', `audit log keeps only ${entries.length} entries`);
     for (const [seq, acked] of m.audit) {
       if (seq < first) continue;
       const seen = entries[seq - first];
-      if (!seen || seen.time !== acked.time || !sameEvent(seen, acked)) this.fault('lost_acknowledged', 'audit:289');
+      if (!seen || seen.time !== acked.time || !sameEvent(seen, acked)) this.fault('lost_acknowledged', 'acknowledged audit entry missing or changed');
     }
-    if (last < m.lastAudit) this.fault('lost_acknowledged', 'audit:291');
+    if (last < m.lastAudit) this.fault('lost_acknowledged', 'audit log shorter than acknowledged');
     for (const e of entries) {
       if (e.seq <= m.lastAudit) continue;
       const isPending = e.seq === m.lastAudit + 1 && pending?.kind === 'audit' && sameEvent(e, pending.event);
       const isRecovery = e.actor.role === 'device' && /^(storage|audit)\./.test(e.event);
-      if (!isPending && !isRecovery) this.fault('half_visible', 'audit:296');
+      if (!isPending && !isRecovery) this.fault('half_visible', 'unexpected audit entry');
     }
 
     this.adoptState(loaded, entries, last);
@@ -319,7 +323,7 @@ class Run {
     const deviceKey = new Uint8Array(32).fill(9);
     const exported = this.storage.exportAudit((digest) => nobleProvider.ed25519.sign(digest, deviceKey));
     const result = verifyAuditExport(exported, { crypto: nobleProvider, devicePublicKey: nobleProvider.ed25519.publicKey(deviceKey) });
-    if (!result.valid) this.fault('chain_failures', 'audit:321');
+    if (!result.valid) this.fault('chain_failures', 'exported log does not verify');
   }
 }
 

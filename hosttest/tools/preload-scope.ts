@@ -17,7 +17,7 @@ const FROZEN_IN_FLASH = Object.freeze([
 export interface Finding {
   file: string;
   line: number;
-  /** The module-scope declaration or expression, shortened. */
+  /** The module-scope name (variable, Class.static) or the start of the expression. */
   code: string;
   /** The offending type, with the property path that leads to it. */
   holds: string;
@@ -56,22 +56,28 @@ function frozenPart(checker: ts.TypeChecker, type: ts.Type, path: string, depth:
   return undefined;
 }
 
+interface ScopeValue {
+  node: ts.Node;
+  label: string;
+}
+
 /** Expressions evaluated when the module itself runs (not inside a function called later). */
-function moduleScopeValues(file: ts.SourceFile): ts.Node[] {
-  const values: ts.Node[] = [];
+function moduleScopeValues(file: ts.SourceFile): ScopeValue[] {
+  const values: ScopeValue[] = [];
   for (const statement of file.statements) {
     if (ts.isVariableStatement(statement)) {
       for (const declaration of statement.declarationList.declarations) {
-        if (declaration.initializer) values.push(declaration.initializer);
+        if (declaration.initializer) values.push({ node: declaration.initializer, label: declaration.name.getText(file) });
       }
     } else if (ts.isClassDeclaration(statement)) {
+      const className = statement.name?.text ?? 'default';
       for (const member of statement.members) {
         const isStatic = ts.canHaveModifiers(member) && ts.getModifiers(member)?.some((m) => m.kind === ts.SyntaxKind.StaticKeyword);
-        if (isStatic && ts.isPropertyDeclaration(member)) values.push(member);
-        if (ts.isClassStaticBlockDeclaration(member)) values.push(member);
+        if (isStatic && ts.isPropertyDeclaration(member)) values.push({ node: member, label: `${className}.${member.name.getText(file)}` });
+        if (ts.isClassStaticBlockDeclaration(member)) values.push({ node: member, label: `${className} static block` });
       }
     } else if (ts.isExportAssignment(statement) || ts.isExpressionStatement(statement)) {
-      values.push(statement.expression);
+      values.push({ node: statement.expression, label: statement.expression.getText(file).replace(/\s+/g, ' ').slice(0, 60) });
     }
   }
   return values;
@@ -88,9 +94,8 @@ export function findModuleScopeHazards(program: ts.Program, files: readonly stri
   for (const fileName of files) {
     const file = program.getSourceFile(fileName);
     if (!file) throw new Error(`not in the program: ${fileName}`);
-    for (const node of moduleScopeValues(file)) {
+    for (const { node, label: code } of moduleScopeValues(file)) {
       const line = file.getLineAndCharacterOfPosition(node.getStart(file)).line + 1;
-      const code = node.getText(file).replace(/\s+/g, ' ').slice(0, 80);
       if (mutableStatic(node)) {
         findings.push({ file: fileName, line, code, holds: 'a static field that is not readonly (preloaded classes are frozen)' });
         continue;

@@ -9,6 +9,9 @@ import { join, relative, resolve } from 'node:path';
 import { bundleForXS, mapStack, projectRoot } from './bundle.mjs';
 import { decodeText, requireWorker, startWorker } from './xsnap.mjs';
 
+/** A file that runs longer than this (wall time) is stopped and fails: a test that never ends. */
+const FILE_TIMEOUT_S = Number(process.env.IMPLANT_XS_FILE_TIMEOUT_S ?? 600);
+
 function findPortableTests(dir) {
   return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
     const path = join(dir, entry.name);
@@ -51,6 +54,11 @@ async function runFile(file) {
     return outcome;
   }
   const worker = startWorker({ onCommand: hostFor(outcome, bundle) });
+  let timedOut = false;
+  const watchdog = setTimeout(() => {
+    timedOut = true;
+    worker.child.kill('SIGKILL');
+  }, FILE_TIMEOUT_S * 1000);
   try {
     await worker.evaluate(bundle.script);
     await worker.evaluate('__implantRun()');
@@ -61,8 +69,11 @@ async function runFile(file) {
     }
   } catch (error) {
     outcome.failed++;
-    outcome.lines.push(`  FAIL  XS error outside any test: ${mapStack(error.message, bundle.sourceMap)}`);
+    outcome.lines.push(timedOut
+      ? `  FAIL  stopped after ${FILE_TIMEOUT_S} s (IMPLANT_XS_FILE_TIMEOUT_S): a test never finished`
+      : `  FAIL  XS error outside any test: ${mapStack(error.message, bundle.sourceMap)}`);
   } finally {
+    clearTimeout(watchdog);
     await worker.close();
   }
   outcome.ms = Math.round(performance.now() - started);

@@ -25,6 +25,12 @@ describe('XS runner (hosttest/xs/run-portable.mjs)', () => {
     assert.match(out, /order before(,beforeEach,afterEach){7},beforeEach,inner,afterEach\n/);
   });
 
+  it('stops a file whose test never ends and fails it', () => {
+    const { status, out } = runner(['hosttest/xs/fixtures/hang-fixture.ts'], { IMPLANT_XS_FILE_TIMEOUT_S: '1' });
+    assert.equal(status, 1);
+    assert.match(out, /FAIL {2}stopped after 1 s[^]*\n0 passed, 1 failed\n$/);
+  });
+
   it('fails with build instructions when the engine is missing', () => {
     const { status, out } = runner(['hosttest/xs/fixtures/harness-fixture.ts'], { IMPLANT_XSNAP_WORKER: '/nonexistent/xsnap-worker' });
     assert.equal(status, 2);

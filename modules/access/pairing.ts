@@ -32,11 +32,6 @@ export class PairingWindow {
     return this.closesAt !== undefined && this.clock.now() < this.closesAt;
   }
 
-  /** Milliseconds until the window closes (0 when closed), for the device-information characteristic. */
-  remainingMs(): number {
-    return this.isOpen() ? this.closesAt! - this.clock.now() : 0;
-  }
-
   /** Called after a phone bonded: one bond per window. */
   bonded(): void {
     if (this.isOpen()) this.close('closed-bonded');

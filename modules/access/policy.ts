@@ -38,6 +38,14 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'access.keys.list': row(['clinician', 'manufacturer'], REMOTE, READ),
   'access.keys.update': row(['manufacturer'], PRESENCE, LOG),
   'access.provision': row(['manufacturer'], PRESENCE, LOG),
+  // --- firmware update (modules/bootloader/commands.ts): manufacturer only; starting and
+  // activating an update take two factors; chunks are not logged one by one (flash wear), the
+  // transfer's begin, abort and activation are.
+  'ota.status': row(['manufacturer'], REMOTE, READ),
+  'ota.begin': row(['manufacturer'], PRESENCE, LOG),
+  'ota.chunk': row(['manufacturer'], REMOTE, READ),
+  'ota.abort': row(['manufacturer'], REMOTE, LOG),
+  'ota.activate': row(['manufacturer'], PRESENCE, LOG),
 });
 
 export function policyFor(command: string): PolicyRow | undefined {

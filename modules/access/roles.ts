@@ -15,10 +15,6 @@ export type CertRole = (typeof CERT_ROLES)[number];
 /** Roles a certificate can give to a programmer session. */
 export const SESSION_CERT_ROLES = Object.freeze(['clinician', 'manufacturer'] as const);
 
-export function isRole(value: string): value is Role {
-  return (ROLES as readonly string[]).includes(value);
-}
-
 export function isCertRole(value: unknown): value is CertRole {
   return typeof value === 'string' && (CERT_ROLES as readonly string[]).includes(value);
 }

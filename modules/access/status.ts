@@ -32,11 +32,7 @@ export const AccessStatus = Object.freeze({
   TRUST_UPDATE_REJECTED: 46,
   /** The named bond does not exist. */
   NO_SUCH_BOND: 47,
-  /** The device has no identity certificate yet: only provisioning is possible. */
-  NOT_PROVISIONED: 48,
 });
-
-export type AccessStatusCode = (typeof AccessStatus)[keyof typeof AccessStatus];
 
 export function accessStatusName(code: number): string | undefined {
   for (const name of Object.keys(AccessStatus) as (keyof typeof AccessStatus)[]) if (AccessStatus[name] === code) return name;

@@ -22,6 +22,11 @@ export interface BootControl {
   confirm(): void;
   /** Gives up the running trial image: the confirmed one runs after the next reset. */
   revert(reason: TrialRevertReason): void;
+  /**
+   * Withdraws an activation that no bootloader acted on: the image started with a trial still
+   * pending (an nRF52 without a stage-2 bootloader). Absent where the bootloader always acts.
+   */
+  cancelPending?(): void;
 }
 
 export class FlashBootControl implements BootControl {
@@ -52,5 +57,11 @@ export class FlashBootControl implements BootControl {
     const r = this.records.read();
     if (r.state !== 'trying') throw new Error('nothing on trial');
     this.records.write({ state: 'confirmed', confirmed: r.confirmed, trial: r.confirmed, note: reason });
+  }
+
+  cancelPending(): void {
+    const r = this.records.read();
+    if (r.state !== 'pending') throw new Error('nothing pending');
+    this.records.write({ state: 'confirmed', confirmed: r.confirmed, trial: r.confirmed, note: 'candidate-invalid' });
   }
 }

@@ -39,6 +39,11 @@ export class TrialSupervisor {
     const running = this.o.running;
     if (!boot.trial) {
       if (running) this.raiseCounter(running);
+      if (boot.pending !== undefined && this.o.boot.cancelPending) {
+        // Restarted with the activation untouched: no bootloader here can start a trial.
+        this.o.boot.cancelPending();
+        this.o.onEvent?.({ type: 'reverted', reason: 'not-activated' });
+      }
       return Promise.resolve('not-on-trial');
     }
     return new Promise<TrialOutcome>((resolve, reject) => {

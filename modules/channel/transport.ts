@@ -25,8 +25,6 @@ export type TransportErrorCode =
 
 export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; error: TransportErrorCode };
 
-const EMPTY = new Uint8Array(0);
-
 class Direction {
   messages = 0;
   bytes = 0;
@@ -83,7 +81,7 @@ export class SecureTransport {
     if (n >= MAX_MESSAGES) throw new NoiseError('nonce-exhausted');
     const frame = new Uint8Array(NONCE_BYTES + plaintext.length + TAG_BYTES);
     writeNonce(frame, n);
-    frame.set(this.out.cipher.encryptWithAd(EMPTY, plaintext), NONCE_BYTES);
+    frame.set(this.out.cipher.encryptWithAd(new Uint8Array(0), plaintext), NONCE_BYTES);
     this.out.account(plaintext.length);
     return frame;
   }
@@ -98,7 +96,7 @@ export class SecureTransport {
     if (n > expected) return { ok: false, error: 'gap' };
     let plaintext: Uint8Array;
     try {
-      plaintext = this.in.cipher.decryptWithAd(EMPTY, frame.subarray(NONCE_BYTES));
+      plaintext = this.in.cipher.decryptWithAd(new Uint8Array(0), frame.subarray(NONCE_BYTES));
     } catch {
       return { ok: false, error: 'decrypt-failed' };
     }

@@ -19,8 +19,7 @@ const ED25519_SIGNATURE_BYTES = 64;
 export type CoseErrorCode =
   | 'malformed'        // not CBOR, or not a 4-element COSE_Sign1 of the right types
   | 'wrong-tag'        // tagged, but not with 18
-  | 'unsupported'      // alg other than EdDSA, a crit header, a detached payload, a label in both buckets
-  | 'bad-signature';   // the signature does not verify under the given key
+  | 'unsupported';     // alg other than EdDSA, a crit header, a detached payload, a label in both buckets
 
 export class CoseError extends Error {
   constructor(readonly code: CoseErrorCode, detail = '') {
@@ -73,7 +72,8 @@ export function signSign1(signer: Ed25519Signer, secretKey: Uint8Array, payload:
 
 /**
  * Parses a COSE_Sign1 (tagged with 18 or untagged, RFC 9052 §2) and checks its structure and
- * headers. It does NOT verify the signature: call verifySign1 with the key the kid selects.
+ * headers. It does NOT verify the signature: call verifySign1 with the key the kid selects
+ * (a signature failure is a boolean, so callers map it to their own error code).
  */
 export function decodeSign1(bytes: Uint8Array, limits?: CborLimits): Sign1 {
   let item: CborValue;
@@ -125,16 +125,4 @@ function decodeProtected(protectedBytes: Uint8Array): CborMap {
 export function verifySign1(verifier: Ed25519Verifier, sign1: Sign1, publicKey: Uint8Array, externalAad: Uint8Array = EMPTY): boolean {
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) return false;
   return verifier.verify(sign1.signature, sigStructure(sign1.protectedBytes, sign1.payload, externalAad), publicKey);
-}
-
-/**
- * Decodes, picks the key by kid, verifies, and returns the payload; throws CoseError otherwise.
- * `keyFor` returns undefined for an unknown or revoked kid, reported as 'bad-signature' so that a
- * caller cannot tell the two apart by error code (its own lookup says which, if it needs to).
- */
-export function openSign1(verifier: Ed25519Verifier, bytes: Uint8Array, keyFor: (kid: Uint8Array | undefined) => Uint8Array | undefined, externalAad?: Uint8Array): Sign1 {
-  const sign1 = decodeSign1(bytes);
-  const key = keyFor(sign1.kid);
-  if (!key || !verifySign1(verifier, sign1, key, externalAad)) throw new CoseError('bad-signature');
-  return sign1;
 }

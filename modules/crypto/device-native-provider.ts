@@ -1,17 +1,22 @@
 // The device's CryptoProvider: Moddable's native `crypt` (C) for SHA-256, HMAC-SHA256,
 // HKDF-SHA256 (over that HMAC) and AES-256-GCM (native AES block cipher, CTR and GHASH driven
 // by the SDK's "gcm" module); noble for X25519, Ed25519, ChaCha20-Poly1305 and randomness,
-// which the SDK lacks (noble-core.ts). On the host the same specifiers resolve to hosttest/shims/, so this file
-// is tested against noble on every vector (hosttest/crypto/native-vs-noble.test.ts).
-// Not preloadable: it imports noble (see docs/crypto.md).
-import { BlockCipher, Digest } from 'crypt';
+// which the SDK lacks (noble-core.ts). On the host the same specifiers resolve to
+// hosttest/shims/, so this file is tested against noble on every vector
+// (hosttest/crypto/native-vs-noble.test.ts). Not preloadable: it imports noble.
+/// <reference path="./moddable-crypt.d.ts" />
+import * as crypt from 'crypt';
 import GCM from 'gcm';
 import HMAC from 'hmac';
 import { equalBytes } from '../core/bytes.js';
 import { AEAD_TAG_BYTES, checkAeadSizes } from './checks.js';
 import { hkdfSha256With } from './hkdf.js';
-import { nobleCore } from './noble-core.js';
+import config from 'mc/config';
+import { nobleCore, setBasePointWindow } from './noble-core.js';
 import type { Aead, CryptoProvider, HashStream } from './provider.js';
+
+// The SDK's crypt.d.ts declares only Digest; crypt.js exports BlockCipher too.
+const { BlockCipher, Digest } = crypt as unknown as NativeCrypt;
 
 /** The native functions take ArrayBuffers (xsmcToArrayBuffer); copy a view into its own buffer. */
 function arrayBuffer(bytes: Uint8Array): ArrayBuffer {
@@ -71,3 +76,16 @@ export const nativeProvider: CryptoProvider = Object.freeze({
   hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) => hkdfSha256With(hmacSha256, ikm, salt, info, length),
   aesGcm,
 });
+
+/** Without tables unless the manifest's config sets `nobleBaseWindow` (docs/memory.md). */
+const DEFAULT_DEVICE_WINDOW = 1;
+
+/**
+ * The device's provider, with noble's base-point tables sized for this platform. Call once at
+ * boot, after device-random.ts has run and before the first curve operation.
+ */
+export function createDeviceProvider(): CryptoProvider {
+  const window = (config as { nobleBaseWindow?: unknown }).nobleBaseWindow;
+  setBasePointWindow(typeof window === 'number' ? window : DEFAULT_DEVICE_WINDOW);
+  return nativeProvider;
+}

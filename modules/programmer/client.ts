@@ -4,7 +4,6 @@
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { decodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
-import type { CryptoProvider } from '../crypto/provider.js';
 import { encodeRequest } from '../channel/commands.js';
 import { fragmentMessage, MessageType, Reassembler } from '../channel/framing.js';
 import type { FramedMessage } from '../channel/framing.js';
@@ -18,12 +17,13 @@ export interface FragmentLink {
   /** Current ATT MTU (23..517). */
   readonly mtu: number;
   write(fragment: Uint8Array): void;
+  /** Bulk path (GATT write without response on the OTA data characteristic); falls back to write. */
+  writeBulk?(fragment: Uint8Array): void;
   /** Installs the callbacks for fragments from the device and for loss of the link. */
   listen(onFragment: (fragment: Uint8Array) => void, onClosed: () => void): void;
 }
 
-export interface ClientOptions extends Omit<InitiatorOptions, 'crypto'> {
-  readonly crypto: CryptoProvider;
+export interface ClientOptions extends InitiatorOptions {
   readonly link: FragmentLink;
   readonly clock: Clock;
   /** How long to wait for the handshake answer or a command response. */
@@ -85,12 +85,12 @@ export class ProgrammerClient {
     return { handshakeHash: transport.handshakeHash, deviceStatic: this.initiator.deviceStatic! };
   }
 
-  /** Sends one command and waits for its response. */
-  async request(name: string, args: CborValue = new Map()): Promise<CommandResponse> {
+  /** Sends one command and waits for its response; `bulk` sends it on the link's bulk path (update data). */
+  async request(name: string, args: CborValue = new Map(), options: { bulk?: boolean } = {}): Promise<CommandResponse> {
     const transport = this.initiator.transport;
     if (!transport) throw new ClientError('protocol');
     const requestId = this.nextRequestId++;
-    this.send(MessageType.TRANSPORT, transport.seal(encodeRequest(requestId, name, args)));
+    this.send(MessageType.TRANSPORT, transport.seal(encodeRequest(requestId, name, args)), options.bulk === true);
     const message = await this.next();
     if (message.type !== MessageType.TRANSPORT) throw this.fail(new ClientError('protocol'));
     const opened = transport.open(message.body);
@@ -102,9 +102,11 @@ export class ProgrammerClient {
     return { requestId, status: response[1], result: response[2] };
   }
 
-  private send(type: number, body: Uint8Array): void {
+  private send(type: number, body: Uint8Array, bulk = false): void {
     if (this.failure) throw this.failure;
-    for (const fragment of fragmentMessage(type, body, this.options.link.mtu)) this.options.link.write(fragment);
+    const link = this.options.link;
+    const write = bulk && link.writeBulk ? (f: Uint8Array) => link.writeBulk!(f) : (f: Uint8Array) => link.write(f);
+    for (const fragment of fragmentMessage(type, body, link.mtu)) write(fragment);
   }
 
   private deliver(message: FramedMessage): void {

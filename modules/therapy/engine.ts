@@ -45,14 +45,17 @@ interface Cycle {
   sav: number;
 }
 
-/** A checksum of a parameter set, recomputed at every boundary to catch corruption in RAM. */
+/** A checksum (FNV-1a over the values in table order) of a parameter set, recomputed at every boundary to catch corruption in RAM. */
 export function parameterChecksum(p: Readonly<PacingParameters>): number {
   let h = 0x811c9dc5;
   for (const key of Object.keys(NOMINAL) as (keyof PacingParameters)[]) {
     const v = p[key];
-    const text = typeof v === 'string' ? v : typeof v === 'boolean' ? (v ? 'T' : 'F') : String(v);
-    for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-    h = Math.imul(h ^ 0x2c, 0x01000193);
+    if (typeof v === 'string') {
+      for (let i = 0; i < v.length; i++) h = Math.imul(h ^ v.charCodeAt(i), 0x01000193);
+    } else {
+      h = Math.imul(h ^ (typeof v === 'boolean' ? (v ? 1 : 2) : v | 0), 0x01000193);
+    }
+    h = Math.imul(h ^ 0xff, 0x01000193);
   }
   return h >>> 0;
 }

@@ -19,7 +19,8 @@ export interface ServiceIO {
 
 export class TherapyService {
   readonly therapy: Therapy;
-  private streaming = false;
+  /** Markers stream from boot, so the main side sees the POR that started this machine. */
+  private streaming = true;
   private pairs: number[] = [];
   private seq = 0;
   private dropped = 0;
@@ -63,7 +64,7 @@ export class TherapyService {
         return OK;
       case 'markers':
         this.streaming = r.on;
-        this.pairs = [];
+        if (!r.on) this.pairs = [];
         return OK;
       case 'magnet':
         t.setMagnet(r.present);

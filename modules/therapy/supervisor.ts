@@ -66,7 +66,7 @@ export class TherapySupervisor {
     return this.backup ? 'backup' : 'worker';
   }
 
-  /** Sends one request; resolves with the worker's reply, or a 'state' error in backup or on timeout. */
+  /** Sends one request; resolves with the worker's reply, or an 'unavailable' error in backup or on timeout. */
   request(body: RequestBody): Promise<Reply> {
     const id = this.nextId;
     this.nextId = this.nextId >= MAX_ID ? 1 : this.nextId + 1;
@@ -81,9 +81,22 @@ export class TherapySupervisor {
       try {
         worker.postMessage({ ...body, id });
       } catch {
-        this.settle({ id, ok: false, error: { code: 'state', message: 'the therapy worker refused the message' } });
+        this.settle(unavailable(id, 'the therapy worker refused the message'));
       }
     });
+  }
+
+  /** Orderly shutdown (host simulator exit, tests): stops the worker or the backup pacer and all timers. */
+  close(): void {
+    this.o.clock.clearTimeout(this.watchdog);
+    this.backup?.stop();
+    try {
+      this.worker?.terminate();
+    } catch {
+      // Already gone.
+    }
+    this.worker = null;
+    for (const [id] of this.pending) this.settle(unavailable(id, 'therapy supervisor closed'));
   }
 
   /** Streamed markers with sequence numbers at or after `from` (oldest first, at most `max`). */
@@ -156,5 +169,5 @@ export class TherapySupervisor {
 }
 
 function unavailable(id: number, message: string): Reply {
-  return { id, ok: false, error: { code: 'state', message } };
+  return { id, ok: false, error: { code: 'unavailable', message } };
 }

@@ -24,8 +24,11 @@ export const SAFE_MODE_RESETS = 3;
 export const SAFE_MODE_WINDOW_MS = 48 * 3600 * 1000;
 const RESET_LOG_LENGTH = 16;
 
-/** Parameter errors, refusals by state, and 'bad-message' for requests the protocol layer rejects. */
-export type TherapyErrorCode = ParameterError['code'] | 'safe-mode' | 'battery' | 'integrity' | 'state' | 'bad-message';
+/**
+ * Parameter errors, refusals by state, 'bad-message' for requests the protocol layer rejects, and
+ * 'unavailable' from the main side when the therapy machine did not answer or has died.
+ */
+export type TherapyErrorCode = ParameterError['code'] | 'safe-mode' | 'battery' | 'integrity' | 'state' | 'bad-message' | 'unavailable';
 
 export interface TherapyError {
   readonly code: TherapyErrorCode;

@@ -5,9 +5,9 @@
 //  - format esm, target es2022: what XS compiles (mcconfig's xsc takes ES modules).
 //  - class static fields lowered: XS 13.3 (the engine in @agoric/xsnap) fails on noble's
 //    `static BASE = new Point()` ("get ?: not initialized yet"); lowering costs nothing on newer XS.
-// Usage: node tools/flash/bundle-noble.mjs [--check]   (--check: fail if build/ is out of date)
+// Usage: node tools/flash/bundle-noble.mjs
 import { build } from 'esbuild';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
@@ -42,21 +42,11 @@ export function nobleTypes() {
 }
 
 async function main() {
-  const check = process.argv.includes('--check');
   const { code } = await bundleNoble();
-  const outputs = { 'build/noble.js': code, 'build/noble.d.ts': nobleTypes() };
   mkdirSync(new URL('../../build/', import.meta.url), { recursive: true });
-  for (const [path, text] of Object.entries(outputs)) {
-    const file = new URL(`../../${path}`, import.meta.url);
-    if (check) {
-      if (!existsSync(file) || readFileSync(file, 'utf8') !== text) {
-        console.error(`${path} is out of date: run node tools/flash/bundle-noble.mjs`);
-        process.exit(1);
-      }
-    } else {
-      writeFileSync(file, text);
-      console.log(`wrote ${path} (${text.length} bytes)`);
-    }
+  for (const [path, text] of Object.entries({ 'build/noble.js': code, 'build/noble.d.ts': nobleTypes() })) {
+    writeFileSync(new URL(`../../${path}`, import.meta.url), text);
+    console.log(`wrote ${path} (${text.length} bytes)`);
   }
 }
 

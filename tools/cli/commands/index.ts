@@ -1,7 +1,10 @@
 // Every `implant` subcommand, in the order `implant --help` lists them.
 import type { Command } from '../command.js';
 import { certCommand } from './cert.js';
+import { heartCommand } from './heart.js';
 import { keygenCommand } from './keygen.js';
 import { runCommand } from './run.js';
+import { signCommand } from './sign.js';
+import { verifyImageCommand } from './verify-image.js';
 
-export const commands: Command[] = [runCommand, keygenCommand, certCommand];
+export const commands: Command[] = [runCommand, keygenCommand, certCommand, signCommand, verifyImageCommand, heartCommand];

@@ -1,0 +1,25 @@
+// Cost of therapy on its own machine:
+//   therapy.cycle   one paced DDD cycle at 60 ppm (AP, then VP 150 ms later) through the Therapy
+//                   service: timer callbacks, refractory and escape computation, parameter
+//                   integrity check, markers and counters. No heart: nothing inhibits.
+import { NOMINAL } from '../../modules/therapy/params.js';
+import { Therapy } from '../../modules/therapy/therapy.js';
+import { VirtualClock } from '../../hosttest/sim/virtual-clock.js';
+import { benchCase } from './types.js';
+
+export const cases = [
+  benchCase({
+    name: 'therapy.cycle',
+    setup: () => {
+      const clock = new VirtualClock(0);
+      const therapy = new Therapy(clock, { pace: () => {}, marker: () => {} });
+      therapy.program('permanent', { ...NOMINAL, mode: 'DDD' });
+      clock.advance(5000); // POR cycle, then the DDD set applies
+      return clock;
+    },
+    run: (clock) => {
+      clock.advance(1000);
+      return clock.now();
+    },
+  }),
+];

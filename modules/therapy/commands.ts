@@ -1,0 +1,104 @@
+// Therapy commands for the secure channel (docs/therapy.md, "Commands"). Who may run each one is
+// the access policy's business (modules/access/policy.ts); these only define names, argument
+// schemas and handlers. Every handler forwards to the therapy machine, which validates again.
+import { defineCommand, fail, ok } from '../channel/commands.js';
+import type { CommandReply, CommandSpec } from '../channel/commands.js';
+import { NO_ARGS, s } from '../channel/schema.js';
+import type { FieldSchema } from '../channel/schema.js';
+import type { CborValue } from '../core/cbor.js';
+import { PROGRAMMABLE_MODES } from './modes.js';
+import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from './params.js';
+import type { Reply } from './protocol.js';
+import { TherapyStatus } from './status.js';
+import type { RequestBody } from './supervisor.js';
+import type { TherapyErrorCode } from './therapy.js';
+
+/** What the commands need from the main side's TherapySupervisor. */
+export interface TherapyPort {
+  request(body: RequestBody): Promise<Reply>;
+  markers(from: number, max: number): { seq: number; markers: { t: number; type: string }[] };
+}
+
+/** Most markers one request returns (a few BLE packets). */
+export const MARKER_PAGE = 64;
+
+/** Every parameter, optional, bounded by its grid's extremes; the grid itself is checked in the therapy machine. */
+function parameterFields(): Record<string, FieldSchema> {
+  const fields: Record<string, FieldSchema> = { mode: s.optional(s.enumOf(PROGRAMMABLE_MODES)) };
+  for (const [name, spec] of Object.entries(PARAMETER_TABLE)) {
+    if (spec.kind === 'bool') fields[name] = s.optional(s.bool());
+    else if (spec.kind === 'enum') fields[name] = s.optional(s.enumOf(ACTIVITY_THRESHOLDS));
+    else {
+      const values = spec.spans.flatMap(([min, max]) => [min, max]).concat(spec.off ?? []);
+      fields[name] = s.optional(s.int(Math.min(...values), Math.max(...values)));
+    }
+  }
+  return fields;
+}
+
+const PARAMETER_ARGS = s.struct(parameterFields());
+
+const STATUS_OF: Readonly<Record<TherapyErrorCode, number>> = Object.freeze({
+  'not-an-object': TherapyStatus.BAD_MESSAGE,
+  'unknown-parameter': TherapyStatus.UNKNOWN_PARAMETER,
+  type: TherapyStatus.PARAMETER_RANGE,
+  range: TherapyStatus.PARAMETER_RANGE,
+  conflict: TherapyStatus.PARAMETER_CONFLICT,
+  'safe-mode': TherapyStatus.SAFE_MODE,
+  battery: TherapyStatus.BATTERY,
+  integrity: TherapyStatus.INTEGRITY,
+  state: TherapyStatus.THERAPY_STATE,
+  'bad-message': TherapyStatus.BAD_MESSAGE,
+  unavailable: TherapyStatus.THERAPY_UNAVAILABLE,
+});
+
+/** Plain data to CBOR: objects become text-keyed maps, undefined fields are left out. */
+export function toCbor(value: unknown): CborValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'number' || typeof value === 'string' || typeof value === 'boolean') return value;
+  if (Array.isArray(value)) return value.map(toCbor);
+  const map = new Map<string, CborValue>();
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) if (v !== undefined) map.set(k, toCbor(v));
+  return map;
+}
+
+function answer(reply: Reply): CommandReply {
+  if (reply.ok) return ok(reply.result === undefined ? undefined : toCbor(reply.result));
+  if (reply.error.code === 'unavailable') return fail(TherapyStatus.THERAPY_UNAVAILABLE);
+  const result = reply.error.parameter ? toCbor({ parameter: reply.error.parameter, message: reply.error.message }) : toCbor({ message: reply.error.message });
+  return { status: STATUS_OF[reply.error.code], result };
+}
+
+export function therapyCommands(therapy: TherapyPort): CommandSpec[] {
+  const forward = (body: RequestBody) => therapy.request(body).then(answer);
+  const simple = (name: string, op: 'interrogate' | 'end-temporary' | 'pace-now' | 'reset-counters' | 'clear-safe-mode') =>
+    defineCommand({ name, args: NO_ARGS, maxArgBytes: 1, handler: () => forward({ op }) });
+  return [
+    simple('therapy.interrogate', 'interrogate'),
+    defineCommand({
+      name: 'therapy.program',
+      args: PARAMETER_ARGS,
+      maxArgBytes: 768,
+      handler: (changes) => forward({ op: 'program', target: 'permanent', changes: changes as Record<string, number | boolean | string> }),
+    }),
+    defineCommand({
+      name: 'therapy.program-temporary',
+      args: PARAMETER_ARGS,
+      maxArgBytes: 768,
+      handler: (changes) => forward({ op: 'program', target: 'temporary', changes: changes as Record<string, number | boolean | string> }),
+    }),
+    simple('therapy.end-temporary', 'end-temporary'),
+    simple('therapy.pace-now', 'pace-now'),
+    simple('therapy.reset-counters', 'reset-counters'),
+    simple('therapy.clear-safe-mode', 'clear-safe-mode'),
+    defineCommand({
+      name: 'therapy.markers',
+      args: s.struct({ from: s.uint32(), max: s.int(1, MARKER_PAGE) }),
+      maxArgBytes: 24,
+      handler: ({ from, max }) => {
+        const page = therapy.markers(from, max);
+        return ok(toCbor({ seq: page.seq, markers: page.markers.map((m) => [m.t, m.type]) }));
+      },
+    }),
+  ];
+}
