@@ -11,6 +11,7 @@
 // Usage: node bench/run.mjs [--window N] [case-or-file ...]
 //   (a filter, or a window other than the devices', prints results without writing the file)
 import { readdirSync, writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
 import { bundleEntryForXS } from '../hosttest/xs/bundle.mjs';
 import { requireWorker, startWorker } from '../hosttest/xs/xsnap.mjs';
@@ -19,14 +20,14 @@ const XS_LOOP_COMPUTRONS = 3e7; // ~0.1 s per timed loop on a desktop core
 const NODE_LOOP_MS = 100;
 const REPEATS = 3;
 /** noble's base-point window on the devices (no tables): keep in step with DEFAULT_DEVICE_WINDOW. */
-const DEVICE_WINDOW = 1;
+export const DEVICE_WINDOW = 1;
 
 function caseFiles() {
   return readdirSync(new URL('./cases/', import.meta.url)).filter((f) => f.endsWith('.ts') && f !== 'types.ts').sort();
 }
 
 /** One bundle per case file (so one broken file names itself), RNG first, engine exposed. */
-async function bundleCaseFile(file, window) {
+export async function bundleCaseFile(file, window) {
   const entry = [
     "import './bench/prelude.ts';",
     "import { makeEngine } from './bench/engine.ts';",
@@ -38,7 +39,8 @@ async function bundleCaseFile(file, window) {
   return (await bundleEntryForXS(entry)).script;
 }
 
-async function measureXS(script, name) {
+/** One case in a fresh XS engine: computrons, first-call computrons, live slots, wall time. */
+export async function measureXS(script, name) {
   const xs = startWorker();
   try {
     const q = JSON.stringify(name);
@@ -127,4 +129,4 @@ async function main() {
   }
 }
 
-await main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) await main();

@@ -9,7 +9,9 @@ import { ROLES } from '../../modules/access/roles.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
 import { AccessGate } from '../../modules/access/channel-gate.js';
+import { CommandDispatcher, encodeRequest } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
+import { decodeCbor } from '../../modules/core/cbor.js';
 import { equal, ok } from '../lib/assert.js';
 import { testHost } from '../lib/host.js';
 import { firmwareCommands } from './firmware-commands.js';
@@ -37,20 +39,30 @@ describe('access (portable)', () => {
 
   it('refuses every command for every role not in its row', () => {
     const d = new Device(22);
+    let reached = 0;
+    const therapy = {
+      request: () => (reached++, Promise.reject(new Error('no therapy in this test'))),
+      markers: () => (reached++, { seq: 0, markers: [] }),
+    };
+    const specs = firmwareCommands(d, therapy);
+    const dispatcher = new CommandDispatcher({ commands: specs, policy: d.access.authorizer });
     let refused = 0;
-    for (const spec of firmwareCommands(d)) {
+    for (const spec of specs) {
       const row = policyFor(spec.name)!;
       for (const role of ROLES) {
         if (row.roles.includes(role)) continue;
         const session = {
-          id: 1, handshakeHash: new Uint8Array(32), pattern: 'IK', physicalPresence: () => true,
+          id: refused + 1, handshakeHash: new Uint8Array(32), pattern: 'IK', physicalPresence: () => true,
           principal: { role, keyId: new Uint8Array(8), staticKey: new Uint8Array(32), credential: 'presence', expiresAtMs: 1e12 },
         };
-        equal(d.access.authorizer.authorize(spec, session), Status.DENIED, `${spec.name} as ${role}`);
+        const response = dispatcher.dispatch(encodeRequest(refused, spec.name, new Map()), session);
+        ok(response instanceof Uint8Array, 'refused synchronously');
+        equal((decodeCbor(response as Uint8Array) as number[])[1], Status.DENIED, `${spec.name} as ${role}`);
         refused++;
       }
     }
     ok(refused > 20);
+    equal(reached, 0, 'no refused command reached the therapy machine');
     testHost().log(`${refused} role/command refusals checked on ${testHost().engine}`);
   });
 

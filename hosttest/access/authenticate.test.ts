@@ -2,6 +2,7 @@
 // the pairing window and presence; lockout with backoff that survives reboot; alerts.
 import assert from 'node:assert/strict';
 import { AccessGate } from '../../modules/access/channel-gate.js';
+import { accessCommands } from '../../modules/access/commands.js';
 import { ADMISSION } from '../../modules/access/admission.js';
 import { HANDSHAKE_WORST_UJ } from '../../modules/access/energy.js';
 import { backoffMs, LOCKOUT } from '../../modules/access/lockout.js';
@@ -120,10 +121,15 @@ describe('access: authentication', () => {
     d.clock.advance(2 * LOCKOUT.BASE_MS - 1);
     assert.equal(role(connect(d, 'IK', stranger)), AccessStatus.LOCKED_OUT);
     d.clock.advance(1);
-    // A successful authentication ends the streak.
+    // A successful authentication ends the streak, once the session proves it is live: an IK
+    // first message could be a replay, so only its first command counts.
     d.access.time.set(NOW);
     const c = d.programmer('clinician');
-    assert.equal(role(connect(d, 'IK', c.static.publicKey, c.payload)), 'clinician');
+    const r = connect(d, 'IK', c.static.publicKey, c.payload) as PeerDecision;
+    assert.ok(r.ok && r.principal.role === 'clinician');
+    assert.equal(d.access.lockout.streak(), LOCKOUT.FREE_FAILURES + 1, 'not yet: no command so far');
+    const spec = accessCommands(d.access).find((x) => x.name === 'access.whoami')!;
+    d.access.authorizer.authorize(spec, { id: 9, principal: r.principal, handshakeHash: new Uint8Array(32), pattern: 'IK', physicalPresence: () => false });
     assert.equal(d.access.lockout.streak(), 0);
     assert.equal(d.access.lockout.isLocked(), false);
   });

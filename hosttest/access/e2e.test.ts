@@ -60,8 +60,14 @@ async function session(env: ReturnType<typeof boot>, pattern: 'IK' | 'XX', stati
     env.clock.advance(0); // the device's disconnect after its ALERT, then advertising resumes
     throw error;
   }
-  const call = async (name: string, args: CborMap = new Map()) => (await client.request(name, args)).status;
-  const result = async (name: string, args: CborMap = new Map()) => (await client.request(name, args)).result;
+  // Therapy answers come from its own machine a turn later: let the clock run a little per request.
+  const send = (name: string, args: CborMap) => {
+    const pending = client.request(name, args);
+    env.clock.advance(5);
+    return pending;
+  };
+  const call = async (name: string, args: CborMap = new Map()) => (await send(name, args)).status;
+  const result = async (name: string, args: CborMap = new Map()) => (await send(name, args)).result;
   return { central, client, opened, call, result, close: () => { central.disconnect(); env.clock.advance(0); } };
 }
 
@@ -71,6 +77,12 @@ describe('access: end to end over the host BLE shim', () => {
     const programmer = env.device.programmer('clinician');
     const s = await session(env, 'IK', programmer.static, programmer.cert);
     assert.equal((await s.result('access.whoami') as CborMap).get('role'), 'clinician');
+    assert.equal(await s.call('therapy.interrogate'), Status.OK);
+    assert.equal(await s.call('therapy.markers', new Map([['from', 0], ['max', 8]])), Status.OK);
+    assert.equal(await s.call('therapy.program', new Map([['lrl', 70]])), Status.PRESENCE_REQUIRED, 'remote programming needs the magnet');
+    env.access.presence.set(true);
+    assert.equal(await s.call('therapy.program', new Map([['lrl', 70]])), Status.OK);
+    env.access.presence.set(false);
     assert.equal(await s.call('access.time.set', new Map([['seconds', NOW]])), Status.OK);
     assert.equal(await s.call('access.time.set', new Map([['seconds', NOW - 60]])), AccessStatus.TIME_REFUSED);
     assert.equal(await s.call('access.bonds.list'), Status.OK);
@@ -119,6 +131,9 @@ describe('access: end to end over the host BLE shim', () => {
     // The device shows the code on its console; the app computes the same from its handshake hash.
     assert.equal(env.device.display.at(-1), `pairing code ${shortAuthString(crypto.sha256, s.opened.handshakeHash)}`);
     assert.equal((await s.result('access.whoami') as CborMap).get('role'), 'patient');
+    assert.equal(await s.call('therapy.interrogate'), Status.OK, 'the patient reads status');
+    assert.equal(await s.call('therapy.program', new Map([['lrl', 70]])), Status.DENIED);
+    assert.equal(await s.call('therapy.pace-now'), Status.DENIED);
     const alerts = await s.result('access.alerts.read') as CborMap[];
     assert.deepEqual(alerts.map((a) => a.get('kind')), ['bond-added']);
     assert.equal(await s.call('access.alerts.ack'), Status.OK);
@@ -139,6 +154,10 @@ describe('access: end to end over the host BLE shim', () => {
     await assert.rejects(session(env, 'XX', stranger, new Uint8Array(0)), (e: ClientError) => e.status === Status.PATTERN_NOT_ALLOWED);
     env.access.presence.set(true);
     const s = await session(env, 'XX', stranger, new Uint8Array(0));
+    assert.equal(await s.call('therapy.interrogate'), Status.OK, 'reads status');
+    assert.equal(await s.call('therapy.pace-now'), Status.OK, 'starts emergency pacing');
+    assert.equal(await s.call('therapy.program', new Map([['lrl', 70]])), Status.DENIED, 'cannot program therapy');
+    assert.equal(await s.call('therapy.clear-safe-mode'), Status.DENIED);
     for (const name of ['access.whoami', 'access.bonds.list', 'access.alerts.read', 'access.keys.list']) {
       assert.equal(await s.call(name), Status.DENIED, name);
     }

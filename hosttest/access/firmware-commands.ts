@@ -4,6 +4,10 @@ import { accessCommands } from '../../modules/access/commands.js';
 import { updateCommands } from '../../modules/bootloader/commands.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import type { CommandSpec } from '../../modules/channel/commands.js';
+import { therapyCommands } from '../../modules/therapy/commands.js';
+import type { TherapyPort } from '../../modules/therapy/commands.js';
+import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
+import { inProcessWorker } from '../therapy/in-process-worker.js';
 import { image, makePackage } from '../bootloader/fixture.js';
 import { SIM_LAYOUTS, SimDevice } from '../bootloader/sim-device.js';
 import type { Device } from './harness.js';
@@ -15,6 +19,16 @@ function updateService(device: Device) {
   return board.powerOn().service;
 }
 
-export function firmwareCommands(device: Device): CommandSpec[] {
-  return [...accessCommands(device.access), ...updateCommands(updateService(device))];
+/** The therapy machine, in process on the device's clock (the therapy tests' worker). */
+function therapy(device: Device): TherapySupervisor {
+  return new TherapySupervisor({
+    clock: device.clock,
+    createWorker: () => inProcessWorker(device.clock),
+    openBackupIO: () => ({ pace: () => {}, onVentricularSense: () => {} }),
+  });
+}
+
+/** `therapyPort` replaces the in-process therapy machine (which needs Node's structuredClone). */
+export function firmwareCommands(device: Device, therapyPort: TherapyPort = therapy(device)): CommandSpec[] {
+  return [...therapyCommands(therapyPort), ...accessCommands(device.access), ...updateCommands(updateService(device))];
 }

@@ -109,7 +109,7 @@ describe('access: policy table', () => {
   });
 
   it('requires two factors for the high-risk commands', () => {
-    for (const name of ['access.bonds.remove-all', 'access.keys.update', 'access.provision', 'ota.begin', 'ota.activate']) {
+    for (const name of ['access.bonds.remove-all', 'access.keys.update', 'access.provision', 'ota.begin', 'ota.activate', 'therapy.program', 'therapy.program-temporary', 'therapy.clear-safe-mode']) {
       assert.equal(policyFor(name)?.presence, true, name);
     }
   });

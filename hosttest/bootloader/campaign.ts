@@ -6,17 +6,16 @@
 // (or, when the self-test fails, the device must be back on the old image with the update
 // retryable). Used by tools/campaign/update.ts and, with fewer seeds, by the test suite.
 import { createHash } from 'node:crypto';
-import type { Version } from '../../modules/bootloader/manifest.js';
-import { compareVersions } from '../../modules/bootloader/manifest.js';
+import { UpdateError } from '../../modules/bootloader/errors.js';
+import { compareVersions, type Version } from '../../modules/bootloader/manifest.js';
+import { splitPackage } from '../../modules/bootloader/package.js';
 import { RESTART_DELAY_MS, UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
-import { PowerCut } from '../sim/nor-flash.js';
-import { Prng } from '../lib/prng.js';
-import { crypto, image, makePackage, manifestOf, updateKeys } from './fixture.js';
 import { toHex } from '../../modules/core/bytes.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
+import { Prng } from '../lib/prng.js';
+import { PowerCut } from '../sim/nor-flash.js';
+import { crypto, image, makePackage, manifestOf, updateKeys } from './fixture.js';
 import { SimDevice, type Running, type SimLayout } from './sim-device.js';
-import { splitPackage } from '../../modules/bootloader/package.js';
-import { UpdateError } from '../../modules/bootloader/errors.js';
 
 /**
  * How the update ends (self-test passes, or fails and the device reverts) and where it starts:

@@ -47,6 +47,9 @@ export interface SimOptions {
   /** The therapy self-test result for a trial image. */
   selfTest: () => Promise<SelfTestResult>;
   readonly confirmWithinMs?: number;
+  /** The firmware the device accepts (default: the test fixture's ids). */
+  readonly vendorId?: Uint8Array;
+  readonly classId?: Uint8Array;
   /** The device's clock (default: its own virtual clock). */
   readonly clock?: VirtualClock;
   /** Crypto for the device (default: noble). */
@@ -125,7 +128,7 @@ export class SimDevice {
     const running = choice.manifest;
     const crypto = this.crypto;
     const service = new UpdateService({
-      running, crypto, keys: this.options.keys, vendorId: VENDOR_ID, classId: CLASS_ID, platform, counter,
+      running, crypto, keys: this.options.keys, vendorId: this.options.vendorId ?? VENDOR_ID, classId: this.options.classId ?? CLASS_ID, platform, counter,
       clock: this.clock, time: () => undefined, onEvent,
     });
     const supervisor = new TrialSupervisor({

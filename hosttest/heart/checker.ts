@@ -110,6 +110,8 @@ class TraceChecker {
   private trigger: { chamber: 'A' | 'V'; by: number } | null = null;
   private deadlines: { by: number; property: Property; what: string }[] = [];
   private lastT = -Infinity;
+  /** Ends of the refractory windows, started at boundaries as the timing base dictates (VRP and PVARP at V-timed ones). */
+  private windows = { vrpEnd: -Infinity, pvarpEnd: -Infinity, arpEnd: -Infinity };
   private lastChannelT = { A: -Infinity, V: -Infinity, aug: -Infinity };
   private inputIndex = 0;
   private battery: string = 'BOL';
@@ -199,6 +201,11 @@ class TraceChecker {
       c.pvarp = p.pvarp + p.pvarpExtension;
     }
     if (c.pmt) c.pvarp = Math.max(p.pvarp, Math.min(500, ms(p.lrl) - p.avDelay));
+    if (this.atrialTimed()) this.windows.arpEnd = c.t + c.arp;
+    else {
+      this.windows.vrpEnd = c.t + c.vrp;
+      this.windows.pvarpEnd = c.t + c.pvarp;
+    }
   }
 
   /** Escape, upper-rate and AV bounds of the current cycle under the parameters now in force. */
@@ -300,6 +307,12 @@ class TraceChecker {
   }
 
   private stateMarker(t: number, type: string): void {
+    this.applyState(t, type);
+    // A pace triggered by the boundary's sense belongs to the old set or state: a change cancels it.
+    if (['PRM', 'MAG-ON', 'MAG-OFF', 'ATR-FB', 'ATR-End'].includes(type)) this.trigger = null;
+  }
+
+  private applyState(t: number, type: string): void {
     switch (type) {
       case 'POR':
       case 'SAFE':
@@ -310,6 +323,7 @@ class TraceChecker {
         this.cycleIndex = 0;
         this.lastExtensionCycle = -2;
         this.lastSense = { A: -Infinity, V: -Infinity };
+        this.windows = { vrpEnd: -Infinity, pvarpEnd: -Infinity, arpEnd: -Infinity };
         this.boundary(t, 'start');
         // Therapy resumes: a pace, or a sense that inhibits it, within LRI + 1 s.
         this.deadlines.push({ by: t + ms(POR.lrl) + POR_FIRST_PACE_MS, property: 'reset-pacing', what: 'pace' });
@@ -321,10 +335,14 @@ class TraceChecker {
       case 'PRM':
         if (this.paceNowPending) {
           this.paceNowPending = false;
+          // Applied at once from the last boundary: the running cycle may end under either set's bounds.
+          const { minEscape, maxEscape } = this.cycle;
           this.p = { ...PACE_NOW };
           this.atr = 'idle';
           this.prev = undefined;
           this.bounds();
+          this.cycle.minEscape = Math.min(minEscape, this.cycle.minEscape);
+          this.cycle.maxEscape = Math.max(maxEscape, this.cycle.maxEscape);
         } else {
           this.atBoundary(t, 'atomic-change', 'parameter change');
           const next = this.o.programs[this.programIndex++];
@@ -406,7 +424,7 @@ class TraceChecker {
     if (interval < upper - tol) this.fail('upper-rate', t, `VP ${interval} ms after the last V event, under the upper rate interval ${upper} ms`);
     this.notLate(t);
     const a = this.atrialEvent;
-    if (a?.type === 'AP') {
+    if (a?.type === 'AP' && has(l.paced, 'A')) {
       const av = t - a.t;
       if (Math.abs(av - c.pav) > tol) this.fail('av-interval', t, `paced AV ${av} ms, expected ${c.pav} ms`);
     } else if (a?.type === 'AS' && this.tracking()) {
@@ -433,10 +451,10 @@ class TraceChecker {
 
   private expectedClass(ch: 'A' | 'V', t: number): 'noise' | 'refractory' | 'sense' {
     if (t - this.lastSense[ch] < NOISE_WINDOW_MS) return 'noise';
-    const c = this.cycle;
-    if (this.atrialTimed()) return ch === 'A' && t < c.t + c.arp ? 'refractory' : 'sense';
-    if (ch === 'V') return t < c.t + c.vrp ? 'refractory' : 'sense';
-    return t < c.t + c.pvarp || this.atrialEvent !== null ? 'refractory' : 'sense';
+    const w = this.windows;
+    if (this.atrialTimed()) return ch === 'A' && t < w.arpEnd ? 'refractory' : 'sense';
+    if (ch === 'V') return t < w.vrpEnd ? 'refractory' : 'sense';
+    return t < w.pvarpEnd || this.atrialEvent !== null ? 'refractory' : 'sense';
   }
 
   private sense(ch: 'A' | 'V', t: number, type: string): void {
@@ -451,7 +469,7 @@ class TraceChecker {
     const actual = type === 'AN' || type === 'VN' ? 'noise' : type === 'AR' || type === 'VR' ? 'refractory' : 'sense';
     if (actual !== expected) {
       const c = this.cycle;
-      const inExtension = ch === 'A' && (c.pvp || c.pmt) && t >= c.t + this.p.pvarp && t < c.t + c.pvarp;
+      const inExtension = ch === 'A' && (c.pvp || c.pmt) && t >= c.t + this.p.pvarp && t < this.windows.pvarpEnd;
       this.fail(inExtension ? 'pvarp-extension' : 'refractory', t, `${type} where a ${expected} sense was due`);
     }
     if (ch === 'A' && actual !== 'noise') {
@@ -476,6 +494,7 @@ class TraceChecker {
     this.checkPmtRun(t, t - c.t, false);
     if (this.atrialTimed()) return;
     this.meet('reset-pacing', 'pace');
+    this.meet('reset-pacing', 'VP'); // an inhibiting sense answers Pace-Now's deadline too
     this.timingSense(ch, t, pvc ? 'pvc' : 'sense');
   }
 

@@ -137,6 +137,7 @@ class Run {
   private readonly crypto: CryptoProvider;
   /** Set to print where each failure was found (debugging a seed). */
   trace: ((line: string) => void) | undefined;
+  sabotage: Sabotage | undefined;
 
   /** Starts from blank flash, or from `aged` cells (then the first boot's state is taken as acknowledged). */
   constructor(writeSize: number, seed: number, private readonly planner: CutPlanner, private readonly aged?: Uint8Array) {
@@ -226,7 +227,7 @@ class Run {
         const value = m.counters.get(op.name)! + op.by;
         m.pending.counterValue = value;
         s.counters.raise(op.name, value);
-        m.counters.set(op.name, value);
+        m.counters.set(op.name, value + (this.sabotage?.claimExtraCounter ? 1 : 0));
         break;
       }
       case 'audit': {
@@ -348,9 +349,10 @@ export function agedImage(writeSize: number): Uint8Array {
 }
 
 /** Runs a workload under a planner; exceptions other than power cuts count as crashes. */
-function runOnce(writeSize: number, seed: number, ops: Op[], planner: CutPlanner, trace?: (line: string) => void): CampaignSummary {
+function runOnce(writeSize: number, seed: number, ops: Op[], planner: CutPlanner, trace?: (line: string) => void, sabotage?: Sabotage): CampaignSummary {
   const run = new Run(writeSize, seed, planner, agedImage(writeSize));
   run.trace = trace;
+  run.sabotage = sabotage;
   try {
     run.execute(ops);
   } catch {
@@ -396,7 +398,12 @@ export function runExhaustive(writeSize: number, only?: (at: number) => boolean)
 }
 
 /** MCUboot-style random runs: each seed draws a workload and up to 5 cuts, each torn or not. */
-export function runSeed(seed: number, trace?: (line: string) => void): CampaignSummary {
+/** Test-only: make the model claim what storage never acknowledged, to prove the checker sees it. */
+export interface Sabotage {
+  claimExtraCounter?: boolean;
+}
+
+export function runSeed(seed: number, trace?: (line: string) => void, sabotage?: Sabotage): CampaignSummary {
   const rng = new Prng(seed);
   const writeSize = WRITE_SIZES[seed % WRITE_SIZES.length];
   const ops = makeWorkload(seed, rng.int(20, 80));
@@ -411,7 +418,7 @@ export function runSeed(seed: number, trace?: (line: string) => void): CampaignS
       flash.armPowerCut({ at: flash.ops + rng.int(1, remaining >> 1), torn: rng.int(0, 1) === 1, seed: rng.nextU32() });
     },
   };
-  const summary = runOnce(writeSize, seed, ops, planner, trace);
+  const summary = runOnce(writeSize, seed, ops, planner, trace, sabotage);
   summary.seeds = 1;
   return summary;
 }

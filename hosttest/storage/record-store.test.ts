@@ -31,7 +31,7 @@ describe('RecordStore', () => {
       const reopened = new RecordStore(f);
       assert.deepEqual(reopened.get(100), bytes(40, 0x55));
       for (let k = 1; k <= 5; k++) {
-        const last = 1995 + ((k - 1 - 1995 % 5 + 5) % 5);
+        const last = 1995 + (k - 1); // the last i with 1 + (i % 5) === k
         assert.deepEqual(reopened.get(k), bytes(1 + (last % 200), last & 0xff), `key ${k}`);
       }
       const counts = [...f.eraseCounts];

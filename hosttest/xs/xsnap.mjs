@@ -56,8 +56,8 @@ export class XSError extends Error {}
  * `result` the ArrayBuffer the evaluation returned, as bytes; it rejects with an XSError
  * carrying the engine's `String(exception)`.
  */
-export function startWorker({ onCommand = () => new Uint8Array(0), stdout = 'inherit' } = {}) {
-  const child = spawn(requireWorker(), [], { stdio: ['ignore', stdout, 'inherit', 'pipe', 'pipe'] });
+export function startWorker({ onCommand = () => new Uint8Array(0) } = {}) {
+  const child = spawn(requireWorker(), [], { stdio: ['ignore', 'inherit', 'inherit', 'pipe', 'pipe'] });
   const toXS = child.stdio[3];
   const fromXS = child.stdio[4];
   let pending = null;
@@ -113,6 +113,11 @@ export function startWorker({ onCommand = () => new Uint8Array(0), stdout = 'inh
     child,
     /** Indirect global eval of a script (a bundle must be an IIFE). */
     evaluate: (source) => send('e', source),
+    /**
+     * Runs an ES module file (relative imports resolve beside it). xsnap replies success even
+     * when the module fails to load, so have the module report through issueCommand.
+     */
+    runModule: (path) => send('m', path),
     /** Evaluates an expression whose value is JSON-encodable and returns that value. */
     async evaluateJson(expression) {
       const { meter, result } = await send('e', `new TextEncoder().encode(JSON.stringify(${expression})).buffer`);

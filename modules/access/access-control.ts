@@ -11,6 +11,7 @@ import { Authorizer } from './authorizer.js';
 import { IdentityService } from './identity.js';
 import { Lockout } from './lockout.js';
 import { PairingWindow } from './pairing.js';
+import { policyFor } from './policy.js';
 import type { PairingEvent } from './pairing.js';
 import type { AuditReader, AuditSink, BondStore, CounterStore, IdentityStore, TrustStateStore } from './ports.js';
 import { PhysicalPresence } from './presence.js';
@@ -61,7 +62,7 @@ export class AccessControl {
       presence: this.presence, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
       onBonded: (handshakeHash) => this.showSas(handshakeHash),
     });
-    this.authorizer = new Authorizer(clock, audit);
+    this.authorizer = new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal));
   }
 
   /**

@@ -7,7 +7,7 @@
 //   - a session that authenticates gets both back (legitimate use is not an attack),
 //   - the bucket refills at ALLOWANCE_PER_DAY_UJ.
 // Whatever an attacker does, the extra energy in any day stays below capacity + allowance
-// = 0.72% of the daily budget, as long as each reservation covers the real cost (a test checks
+// = 0.88% of the daily budget, as long as each reservation covers the real cost (a test checks
 // that). While the bucket cannot pay for a whole handshake, or a lockout runs, the device is not
 // connectable at all (the BLE adapter stops connectable advertising), so refused attempts cost
 // no radio time either. Physical presence bypasses both: no one at radio range can assert it.
@@ -19,8 +19,8 @@ import type { PhysicalPresence } from './presence.js';
 import { AccessStatus } from './status.js';
 
 export const ADMISSION = Object.freeze({
-  /** Energy unauthenticated connections may draw per day: 0.5% of the daily budget. */
-  ALLOWANCE_PER_DAY_UJ: DAILY_BUDGET_UJ / 200,
+  /** Energy unauthenticated connections may draw per day: 0.4% of the daily budget. */
+  ALLOWANCE_PER_DAY_UJ: DAILY_BUDGET_UJ / 250,
   /** Connections with handshakes that can start back to back when the bucket is full. */
   BURST_HANDSHAKES: 3,
 });

@@ -11,6 +11,7 @@
 // Every outcome is audited; failures feed the lockout; successes refund the admission energy.
 import { equalBytes } from '../core/bytes.js';
 import type { Clock } from '../core/clock.js';
+import type { Principal } from '../channel/commands.js';
 import { Status } from '../channel/status.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { Admission } from './admission.js';
@@ -60,10 +61,12 @@ export interface AuthenticatorDeps {
 }
 
 export class Authenticator {
-  constructor(private readonly d: AuthenticatorDeps) {}
-
   /** Refusals since the last admitted handshake; only the first of a run is audited (flash wear). */
   private refusedRun = 0;
+  /** An IK session whose initiator has not yet proven it is live (see confirm). */
+  private unconfirmed: Principal | undefined;
+
+  constructor(private readonly d: AuthenticatorDeps) {}
 
   /** A central connected: the cheap gate for its radio work (lockout, energy bucket, presence). */
   admitConnection(): number {
@@ -92,15 +95,32 @@ export class Authenticator {
     if (decided.ok) {
       const p = decided.principal;
       this.d.audit.append({ type: 'auth.ok', role: p.role, keyId, subject: p.credential, outcome: Status.OK });
+      // An XX initiator proved it is live (its last message answers our fresh ephemeral key). An
+      // IK first message can be a replay of a captured one (Noise §7.7), so its success counts
+      // only once the session carries a command (confirm): a replay never resets the lockout
+      // nor refunds the energy its handshake cost.
+      this.unconfirmed = undefined;
       if (p.credential !== 'presence') {
-        this.d.lockout.recordSuccess();
-        this.d.admission.refund();
+        if (facts.pattern === 'XX') this.succeed();
+        else this.unconfirmed = p;
       }
     } else {
       this.d.audit.append({ type: 'auth.fail', role: 'none', keyId, outcome: decided.status });
       this.recordFailure();
     }
     return decided;
+  }
+
+  /** The session of `principal` carried its first command: an IK success now counts. */
+  confirm(principal: Principal): void {
+    if (principal !== this.unconfirmed) return;
+    this.unconfirmed = undefined;
+    this.succeed();
+  }
+
+  private succeed(): void {
+    this.d.lockout.recordSuccess();
+    this.d.admission.refund();
   }
 
   /** Counts a failed handshake or credential; the streak that reaches the lockout raises an alert. */

@@ -5,7 +5,7 @@
 // past MAX_LOGGED_REFUSALS in one session, refusals are counted instead (one summary entry), so
 // an authenticated peer that spams forbidden commands cannot wear out the flash.
 import type { Clock } from '../core/clock.js';
-import type { CommandPolicy, CommandSpec, SessionView } from '../channel/commands.js';
+import type { CommandPolicy, CommandSpec, Principal, SessionView } from '../channel/commands.js';
 import { Status } from '../channel/status.js';
 import type { StatusCode } from '../channel/status.js';
 import { policyFor } from './policy.js';
@@ -25,9 +25,12 @@ export class Authorizer implements CommandPolicy {
     private readonly clock: Clock,
     private readonly audit: AuditSink,
     private readonly table: (command: string) => PolicyRow | undefined = policyFor,
+    /** Called for every request that decrypted in a session: proof that its initiator is live. */
+    private readonly onLiveSession: (principal: Principal) => void = () => {},
   ) {}
 
   authorize(spec: CommandSpec, session: SessionView): StatusCode {
+    this.onLiveSession(session.principal);
     const row = this.table(spec.name);
     if (!row) return Status.DENIED;
     const principal = session.principal;

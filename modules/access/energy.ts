@@ -4,6 +4,7 @@
 // asymmetric crypto accelerated or in native code); they are parameters, to be replaced by
 // current measurements on the board. The bound the flood test proves does not hang on them:
 // admission reserves the worst-case cost of a handshake, in the same units, before any DH.
+import { fragmentCapacity, MAX_MESSAGE_BYTES, MIN_ATT_MTU } from '../channel/framing.js';
 
 /** Cost of one operation in microjoules. */
 export const ENERGY_COST_UJ = Object.freeze({
@@ -30,14 +31,19 @@ export type EnergyOp = keyof typeof ENERGY_COST_UJ;
  */
 export const DAILY_BUDGET_UJ = 2_760_000;
 
-/** Worst case of one connection's radio work before the handshake is decided: the connection
- *  itself and 8 packets (a HELLO fragmented at the minimum MTU, the reply or alert). */
-export const CONNECTION_WORST_UJ = ENERGY_COST_UJ['radio.connection'] + 8 * ENERGY_COST_UJ['radio.packet'];
+/** Link-layer packets one connection can carry before its initiator is authenticated or refused:
+ *  two handshake messages of the largest size the reassembler takes, at the smallest MTU (each
+ *  fragment loses up to 4 bytes to its header), plus 8 for the device's answers. */
+export const UNAUTHENTICATED_PACKETS = 2 * Math.ceil(MAX_MESSAGE_BYTES / (fragmentCapacity(MIN_ATT_MTU) - 4)) + 8;
 
-/** Worst case of the crypto an unknown initiator can make one handshake run: 4 X25519 (ephemeral
- *  key, ee, es/se, ss), one certificate signature check, 64 hash and AEAD blocks. */
+/** Worst case of one connection's radio work before the handshake is decided. */
+export const CONNECTION_WORST_UJ = ENERGY_COST_UJ['radio.connection'] + UNAUTHENTICATED_PACKETS * ENERGY_COST_UJ['radio.packet'];
+
+/** Worst case of the crypto an unknown initiator can make one handshake run: 5 X25519 (IK: es,
+ *  ss, then the reply's ephemeral key, ee, se), one certificate signature check, 64 hash and
+ *  AEAD blocks. */
 export const HANDSHAKE_CRYPTO_WORST_UJ =
-  4 * ENERGY_COST_UJ['crypto.x25519'] + ENERGY_COST_UJ['crypto.ed25519.verify'] + 64 * ENERGY_COST_UJ['crypto.sha256.block'];
+  5 * ENERGY_COST_UJ['crypto.x25519'] + ENERGY_COST_UJ['crypto.ed25519.verify'] + 64 * ENERGY_COST_UJ['crypto.sha256.block'];
 
 /** Everything one unauthenticated connection with a handshake can cost. */
 export const HANDSHAKE_WORST_UJ = CONNECTION_WORST_UJ + HANDSHAKE_CRYPTO_WORST_UJ;

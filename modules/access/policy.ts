@@ -24,6 +24,17 @@ const PRESENCE = true;
 const REMOTE = false;
 
 export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
+  // --- therapy (modules/therapy/commands.ts). Reading status is open to the patient and to an
+  // emergency team; any change to pacing needs the clinician AND the magnet, except Pace-Now,
+  // which an emergency team may also start. Interrogation discloses patient data: logged.
+  'therapy.interrogate': row(['patient', 'clinician', 'emergency'], REMOTE, LOG),
+  'therapy.markers': row(['clinician'], REMOTE, READ),
+  'therapy.program': row(['clinician'], PRESENCE, LOG),
+  'therapy.program-temporary': row(['clinician'], PRESENCE, LOG),
+  'therapy.end-temporary': row(['clinician'], REMOTE, LOG),
+  'therapy.pace-now': row(['clinician', 'emergency'], PRESENCE, LOG),
+  'therapy.reset-counters': row(['clinician'], REMOTE, LOG),
+  'therapy.clear-safe-mode': row(['clinician'], PRESENCE, LOG),
   // --- access (modules/access/commands.ts) ---
   'access.whoami': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),
   'access.time.get': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),

@@ -8,7 +8,7 @@ import { ImplantGattServer } from '../ble/device-gatt.js';
 import type { ImplantGattOptions } from '../ble/device-gatt.js';
 import type { Clock } from '../core/clock.js';
 import type { FlashArea } from '../core/flash-area.js';
-import { nativeProvider } from '../crypto/device-native-provider.js';
+import { createDeviceProvider } from '../crypto/device-native-provider.js';
 import { ModdableFlashArea } from '../platform/flash-area.js';
 import { restart } from '../platform/restart.js';
 import { TimerClock } from '../platform/timer-clock.js';
@@ -111,7 +111,7 @@ export function devicePlatform(): FirmwarePlatform {
   return {
     board: board(),
     clock,
-    crypto: nativeProvider,
+    crypto: createDeviceProvider(),
     resetReason: 'power-on or restart',
     trust: BUILTIN_TRUST,
     // The worker's creation sizes and scheduling come from the manifest's `therapyWorker` config.

@@ -8,6 +8,8 @@ import type { Marker, MarkerType } from '../therapy/markers.js';
 import { MARKER_HISTORY, TherapySupervisor } from '../therapy/supervisor.js';
 import type { WorkerPort } from '../therapy/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
+import { describeError } from './step.js';
+import type { Say } from './step.js';
 
 /** Console words for the markers a newcomer sees most (the others print as their code). */
 const MARKER_WORDS: Readonly<Partial<Record<MarkerType, string>>> = Object.freeze({
@@ -22,8 +24,6 @@ export const MARKER_POLL_MS = 500;
 /** Self-test: the machine must answer and show a ventricular event within this time (LRI 923 ms at POR, plus margin). */
 export const SELF_TEST_WINDOW_MS = 3000;
 const SELF_TEST_POLL_MS = 250;
-
-export type Say = (topic: 'therapy' | 'marker' | 'fault', text: string, t?: number) => void;
 
 export function describeMarker(marker: Marker): string {
   const words = MARKER_WORDS[marker.type];
@@ -48,11 +48,18 @@ export function startTherapy(platform: FirmwarePlatform, say: Say): TherapySuper
       try {
         return platform.createTherapyWorker();
       } catch (error) {
-        say('fault', `therapy machine did not start (${String((error as Error)?.message ?? error)}); backup pacing follows`);
+        say('fault', `therapy machine did not start (${describeError(error)}); backup pacing follows`);
         return deadWorker();
       }
     },
-    openBackupIO: () => platform.openBackupIO(),
+    openBackupIO: () => {
+      try {
+        return platform.openBackupIO();
+      } catch (error) {
+        say('fault', `BACKUP PACER HAS NO PINS (${describeError(error)}): no pacing output`);
+        return { pace: () => {}, onVentricularSense: () => {} };
+      }
+    },
     onBackup: (reason) => say('therapy', `BACKUP PACING VVI 65 ppm: therapy machine stopped (${reason})`),
   });
   return supervisor;

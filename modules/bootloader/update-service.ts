@@ -97,8 +97,8 @@ export class UpdateService {
       admitManifest(opened.manifest, this.facts());
       const slot = this.inactive();
       const bank = this.o.platform.banks[slot], layout = this.layouts[slot];
-      const digest = opened.manifest.imageDigest;
-      if (this.transfer && equalBytes(this.transfer.opened.manifest.imageDigest, digest) && equalBytes(this.transfer.opened.bytes, opened.bytes)) {
+      // A transfer is identified by its signed manifest, and so by the image digest it carries.
+      if (this.transfer && equalBytes(this.transfer.opened.bytes, opened.bytes)) {
         this.transfer.stager.rewind();
         this.emit('resume', opened);
       } else {

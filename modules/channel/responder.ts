@@ -67,8 +67,6 @@ export class ChannelResponder {
   private view: SessionView | undefined;
   private refused = 0;
   private timer: TimerHandle | undefined;
-  /** Why the channel closed, once it has. */
-  closeStatus: StatusCode | undefined;
 
   constructor(private readonly options: ResponderOptions) {
     this.timer = options.clock.setTimeout(() => this.end(Status.TIMEOUT, 'session-closed'), HANDSHAKE_TIMEOUT_MS);
@@ -239,7 +237,6 @@ export class ChannelResponder {
     this.stateName = 'closed';
     this.pending = undefined;
     this.transport = undefined;
-    this.closeStatus = status;
     this.event(kind, status);
     if (status !== undefined) {
       this.options.send(MessageType.ALERT, Uint8Array.of(status));

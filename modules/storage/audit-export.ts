@@ -23,6 +23,8 @@ export interface ExportedEntry extends AuditEntry {
   record: string;
   tag: string;
   link: string;
+  /** The device verified this entry's MAC when it exported (false: forged, or after a break). */
+  authentic: boolean;
 }
 
 export interface AuditExport {
@@ -52,7 +54,7 @@ export function exportAuditLog(log: AuditLog, crypto: CryptoProvider, sign?: (di
   for (const stored of entries) {
     walker.step(stored.entry.seq, stored.bytes, undefined);
     const link = walker.link ?? new Uint8Array(LINK_BYTES);
-    out.entries.push({ ...stored.entry, record: toHex(stored.bytes), tag: toHex(stored.tag), link: toHex(link) });
+    out.entries.push({ ...stored.entry, record: toHex(stored.bytes), tag: toHex(stored.tag), link: toHex(link), authentic: stored.authentic });
   }
   const head = log.head;
   out.head = { seq: head.seq, link: toHex(head.link) };
@@ -63,7 +65,8 @@ export function exportAuditLog(log: AuditLog, crypto: CryptoProvider, sign?: (di
 /**
  * What the device signs: SHA-256 over "implant-audit-export-v1", then per checkpoint its kind
  * (u8: 1 rollover, 2 reanchor), firstSeq (u32 LE), prevLink and tag, then per entry its seq
- * (u32 LE) and link, then the head seq (u32 LE) and link. Links commit to the entry bytes.
+ * (u32 LE), link and authentic flag (u8 1/0), then the head seq (u32 LE) and link. Links
+ * commit to the entry bytes.
  */
 export function exportDigest(crypto: CryptoProvider, exported: AuditExport): Uint8Array {
   const parts: Uint8Array[] = [utf8('implant-audit-export-v1')];
@@ -73,7 +76,7 @@ export function exportDigest(crypto: CryptoProvider, exported: AuditExport): Uin
     return out;
   };
   for (const c of exported.checkpoints) parts.push(Uint8Array.of(c.kind === 'reanchor' ? 2 : 1), u32(c.firstSeq), fromHex(c.prevLink), fromHex(c.tag));
-  for (const e of exported.entries) parts.push(u32(e.seq), fromHex(e.link));
+  for (const e of exported.entries) parts.push(u32(e.seq), fromHex(e.link), Uint8Array.of(e.authentic ? 1 : 0));
   parts.push(u32(exported.head.seq), fromHex(exported.head.link));
   return crypto.sha256(concatBytes(...parts));
 }
@@ -135,6 +138,7 @@ export function verifyAuditExport(input: unknown, options: AuditVerifyOptions): 
     const link = walker.step(decoded ? decoded.seq : e.seq, decoded ? bytes : undefined, fromHex(e.tag));
     if (walker.firstFault && !result.firstBad) fail(walker.firstFault.seq, walker.firstFault.seq === e.seq ? index : -1, walker.firstFault.fault);
     if (link && !equalBytes(link, fromHex(e.link))) fail(e.seq, index, 'link');
+    if (!e.authentic) fail(e.seq, index, 'tag'); // the device itself found this entry's MAC wrong
   });
   const headLink = anchors.get(exported.head.seq + 1) ?? walker.link ?? (exported.head.seq === 0 ? new Uint8Array(LINK_BYTES) : undefined);
   const lastSeq = exported.entries.length > 0 ? exported.entries[exported.entries.length - 1].seq : exported.head.seq;
@@ -175,7 +179,7 @@ function parseExport(input: unknown): AuditExport | undefined {
   }
   for (const e of x.entries as unknown[]) {
     const en = e as Partial<ExportedEntry> | null;
-    if (typeof en !== 'object' || en === null || !isSeq(en.seq) || !isHex(en.record) || !isHex(en.tag, TAG_BYTES) || !isHex(en.link, LINK_BYTES)) return undefined;
+    if (typeof en !== 'object' || en === null || !isSeq(en.seq) || !isHex(en.record) || !isHex(en.tag, TAG_BYTES) || !isHex(en.link, LINK_BYTES) || typeof en.authentic !== 'boolean') return undefined;
   }
   return x as AuditExport;
 }

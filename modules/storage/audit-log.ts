@@ -33,6 +33,8 @@ export interface StoredAuditEntry {
   entry: AuditEntry;
   bytes: Uint8Array;
   tag: Uint8Array;
+  /** Its MAC verified on the chain from an authentic anchor (false from a forged or lost entry on). */
+  authentic: boolean;
 }
 
 export interface StoredCheckpoint extends Checkpoint {
@@ -105,9 +107,11 @@ export class AuditLog {
       } else if (record.kind === RecordKind.entry) {
         const bytes = data.subarray(0, data.length - TAG_BYTES);
         const entry = decodeAuditEntry(bytes);
-        if (entry) entries.push({ entry, bytes, tag: data.slice(data.length - TAG_BYTES) });
+        if (entry) entries.push({ entry, bytes, tag: data.slice(data.length - TAG_BYTES), authentic: false });
       }
     });
+    const walker = new ChainWalker(this.crypto, this.key, this.anchors);
+    for (const stored of entries) stored.authentic = walker.step(stored.entry.seq, stored.bytes, stored.tag) !== undefined;
     return { entries, checkpoints };
   }
 

@@ -40,7 +40,7 @@ export class Counters {
       const b = readCopy(store, RecordKeys.counterB + id);
       const value = Math.max(a ?? 0, b ?? 0);
       this.values.set(name, value);
-      if (value > 0 && (a !== value || b !== value)) this.writeCopies(id, value);
+      if (value > 0 && (a !== value || b !== value)) this.repair(id, value);
     }
   }
 
@@ -65,6 +65,15 @@ export class Counters {
 
   increment(name: CounterName): number {
     return this.raise(name, this.get(name) + 1);
+  }
+
+  /** Rewrites both copies at boot; a store too full to take them must not stop the boot. */
+  private repair(id: number, value: number): void {
+    try {
+      this.writeCopies(id, value);
+    } catch (error) {
+      if (!(error instanceof StorageError)) throw error;
+    }
   }
 
   private writeCopies(id: number, value: number): void {

@@ -34,7 +34,12 @@ export function loadOrCreateDeviceSecret(store: RecordStore, crypto: CryptoProvi
   const secret = found[0] ?? found[1];
   if (secret) {
     copies.forEach((key, i) => {
-      if (!found[i] || !equalBytes(found[i]!, secret)) store.put(key, secret);
+      if (found[i] && equalBytes(found[i]!, secret)) return;
+      try {
+        store.put(key, secret);
+      } catch (error) {
+        if (!(error instanceof StorageError)) throw error; // repair is best effort; the boot goes on
+      }
     });
     return { secret, created: false };
   }

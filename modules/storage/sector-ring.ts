@@ -41,6 +41,8 @@ export interface RingRecord {
 }
 
 export interface RingMountReport {
+  /** The newest sector after mount (the spare is the one after it). */
+  activeSector: number;
   /** True when no valid record was found and the ring was initialised (blank or unreadable flash). */
   fresh: boolean;
   /** Sectors that held bytes when the ring was initialised (non-zero only for a fresh mount over garbage). */
@@ -58,7 +60,7 @@ export interface RingOptions {
   format: number;
 }
 
-export interface SectorScan {
+interface SectorScan {
   maxSeq: number;
   /** Index of the slot the next record would use. */
   firstFree: number;
@@ -154,7 +156,7 @@ export class SectorRing {
    * the spare, oldest sector first, slots in write order. Only power loss (from the flash) throws.
    */
   mount(visit: (record: RingRecord) => void): RingMountReport {
-    const report: RingMountReport = { fresh: false, unreadableSectors: [], records: 0, corruptSlots: [], tornTail: false };
+    const report: RingMountReport = { activeSector: -1, fresh: false, unreadableSectors: [], records: 0, corruptSlots: [], tornTail: false };
     let newest = -1;
     let newestSeq = 0;
     for (let s = 0; s < this.sectors; s++) {
@@ -170,17 +172,20 @@ export class SectorRing {
       this.maxSeq = 0;
       this.active = this.sectors - 1; // so that advance() opens sector 0
       this.advance();
+      report.activeSector = this.active;
       return report;
     }
     this.active = newest;
     this.maxSeq = newestSeq;
     this.spare = this.next(newest);
-    this.walk(visit, (sector, scan) => {
+    this.forEachSector((sector, scan) => {
       if (sector === newest) this.resumeActive(scan, report);
       for (const slot of scan.invalid) report.corruptSlots.push({ sector, slot });
       if (scan.tail !== undefined) report.corruptSlots.push({ sector, slot: scan.tail });
       report.records += scan.valid.length;
+      for (const record of scan.valid) visit(record);
     });
+    report.activeSector = newest;
     return report;
   }
 
@@ -188,13 +193,16 @@ export class SectorRing {
    * Calls `visit` for every valid record outside the spare, oldest sector
    * first, slots in write order. Reads the flash again; keeps nothing.
    */
-  walk(visit: (record: RingRecord) => void, onSector?: (sector: number, scan: SectorScan) => void): void {
+  walk(visit: (record: RingRecord) => void): void {
+    this.forEachSector((_sector, scan) => {
+      for (const record of scan.valid) visit(record);
+    });
+  }
+
+  private forEachSector(each: (sector: number, scan: SectorScan) => void): void {
     for (let i = 1; i <= this.sectors; i++) {
       const sector = (this.active + i) % this.sectors;
-      if (sector === this.spare) continue;
-      const scan = this.scan(sector);
-      onSector?.(sector, scan);
-      for (const record of scan.valid) visit(record);
+      if (sector !== this.spare) each(sector, this.scan(sector));
     }
   }
 

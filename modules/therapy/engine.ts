@@ -222,6 +222,8 @@ export class PacingEngine {
     this.atrialEvent = null;
     this.atrialSinceBoundary = false;
 
+    const before = this.effectiveMode();
+    const reprogrammed = this.pending !== null;
     if (this.pending) {
       this.active = this.pending;
       this.activeChecksum = parameterChecksum(this.active);
@@ -233,6 +235,8 @@ export class PacingEngine {
     const augmented = this.startRefractory(t, kind);
     if (!augmented && kind !== 'start') this.updateAtr(t);
     this.cycle = this.computeCycle(t);
+    // A pace this boundary's sense triggered belongs to the old set or state: a change cancels it.
+    if (reprogrammed || this.effectiveMode() !== before) this.trigger = null;
     this.schedule();
   }
 

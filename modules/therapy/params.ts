@@ -149,22 +149,6 @@ export const POR: Readonly<PacingParameters> = Object.freeze({
 /** Pace-Now parameters (§3.6.3): as POR but with a 1.0 ms pulse. */
 export const PACE_NOW: Readonly<PacingParameters> = Object.freeze({ ...POR, vPulseWidth: 1000 });
 
-export function copyParameters(p: Readonly<PacingParameters>): PacingParameters {
-  return { ...p };
-}
-
-export function sameParameters(a: Readonly<PacingParameters>, b: Readonly<PacingParameters>): boolean {
-  for (const key of Object.keys(NOMINAL) as ParameterName[]) if (a[key] !== b[key]) return false;
-  return true;
-}
-
-/** Every value a grid parameter accepts, in ascending order (Off first when it has one). */
-export function gridValues(spec: Extract<ParameterSpec, { kind: 'grid' }>): number[] {
-  const out: number[] = spec.off === undefined ? [] : [spec.off];
-  for (const [min, max, step] of spec.spans) for (let v = min; v <= max; v += step) if (!out.includes(v)) out.push(v);
-  return out.sort((x, y) => x - y);
-}
-
 export function onGrid(spec: Extract<ParameterSpec, { kind: 'grid' }>, value: number): boolean {
   if (!Number.isInteger(value)) return false;
   if (spec.off !== undefined && value === spec.off) return true;

@@ -16,8 +16,6 @@ export type Request =
   | { id: number; op: 'battery'; level: BatteryLevel }
   | { id: number; op: 'activity'; level: number };
 
-export type Op = Request['op'];
-
 export type Reply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: TherapyError };
 
 /** Unsolicited messages from the worker. */

@@ -11,7 +11,7 @@ import type { TherapyOptions, TherapyResult } from './therapy.js';
 const OK: TherapyResult<unknown> = Object.freeze({ ok: true, value: undefined });
 
 /** Markers kept for the stream between heartbeats; older ones are dropped (and counted) if the main side lags. */
-const MARKER_BUFFER_PAIRS = 256;
+const MARKER_BUFFER_PAIRS = 64;
 
 export interface ServiceIO {
   pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void;
@@ -25,6 +25,7 @@ export class TherapyService {
   private seq = 0;
   private dropped = 0;
   private heartbeat: TimerHandle | undefined;
+  private silent = false;
 
   constructor(
     private readonly clock: Clock,
@@ -32,7 +33,15 @@ export class TherapyService {
     private readonly post: (message: Reply | WorkerEvent) => void,
     options: TherapyOptions = {},
   ) {
-    this.therapy = new Therapy(clock, { pace: (c, a, w) => io.pace(c, a, w), marker: (t, type) => this.marker(t, type) }, options);
+    // If therapy cannot run at all, stop the heartbeat: the main machine's backup pacer takes over.
+    this.therapy = new Therapy(clock, { pace: (c, a, w) => io.pace(c, a, w), marker: (t, type) => this.marker(t, type) }, {
+      ...options,
+      onFatal: (reason) => {
+        this.silent = true;
+        this.stop();
+        options.onFatal?.(reason);
+      },
+    });
     this.beat();
   }
 
@@ -89,6 +98,7 @@ export class TherapyService {
   }
 
   private beat(): void {
+    if (this.silent) return;
     this.heartbeat = this.clock.setTimeout(() => this.beat(), HEARTBEAT_MS);
     if (this.pairs.length) {
       const pairs = this.pairs;

@@ -63,6 +63,11 @@ export interface TherapyOptions {
   priorResets?: number;
   /** Why this boot happened, for the reset log. */
   bootReason?: string;
+  /**
+   * Called when even a fresh POR engine cannot start (it faults while starting): this machine
+   * cannot pace, so its owner should fall silent and let the main machine's backup pacer take over.
+   */
+  onFatal?: (reason: string) => void;
   rules?: TimingRules;
 }
 
@@ -90,9 +95,12 @@ export class Therapy {
   private readonly resets: ResetEntry[] = [];
   private readonly recentResets: number[] = [];
   private readonly rules: TimingRules;
+  private readonly onFatal: (reason: string) => void;
+  private starting = false;
 
   constructor(private readonly clock: Clock, private readonly io: TherapyIO, options: TherapyOptions = {}) {
     this.rules = options.rules ?? SPEC_RULES;
+    this.onFatal = options.onFatal ?? (() => {});
     const now = clock.now();
     for (let i = 0; i < (options.priorResets ?? 0); i++) this.recentResets.push(now);
     this.reset(options.bootReason ?? 'boot');
@@ -237,6 +245,7 @@ export class Therapy {
   private reset(reason: string): void {
     this.engine?.stop();
     this.logReset(reason);
+    if (this.starting) return this.onFatal(reason);
     this.temporary = null;
     this.state = this.recentResets.length >= SAFE_MODE_RESETS ? 'safe' : 'por';
     this.engine = new PacingEngine(this.clock, {
@@ -251,6 +260,8 @@ export class Therapy {
     this.engine.setMagnet(this.magnet);
     this.engine.setActivity(this.activity);
     this.io.marker(this.clock.now(), this.state === 'safe' ? 'SAFE' : 'POR');
+    this.starting = true;
     this.engine.start();
+    this.starting = false;
   }
 }

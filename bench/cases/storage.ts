@@ -1,0 +1,65 @@
+// Costs of the two most frequent storage writes, in steady state (rings already wrapped, so
+// garbage collection and audit rollover are included, amortised over the calls):
+//   storage.append.audit   one audit entry: encode, SHA-256 link, HMAC tag, CRC, two programs
+//   storage.write.params   one therapy parameter set (48 bytes): AES-256-GCM seal, CRC, two programs
+// Flash is a RAM stand-in with no cost of its own. Flash operations per write (measured in
+// hosttest/storage/flash-cost.test.ts, quoted in docs/storage.md): about 2.1 programs (data,
+// slot, and the ring's READY and copies amortised) and 0.03 erases (one per ~37 audit entries,
+// one per ~40 parameter writes).
+import type { FlashArea } from '../../modules/core/flash-area.js';
+import { nobleProvider } from '../../modules/crypto/noble-provider.js';
+import type { CryptoProvider } from '../../modules/crypto/provider.js';
+import { AuditLog } from '../../modules/storage/audit-log.js';
+import { ParamsStore, type ParamsCodec } from '../../modules/storage/params-store.js';
+import { RecordStore } from '../../modules/storage/record-store.js';
+import { Sealer } from '../../modules/storage/sealer.js';
+import { benchCase } from './types.js';
+
+const fixed = (length: number, seed: number) => {
+  const out = new Uint8Array(length);
+  for (let i = 0; i < length; i++) out[i] = (seed + i * 29) & 0xff;
+  return out;
+};
+
+/** NOR-shaped RAM: erase and program are single native fill/set calls. */
+function ramFlash(blocks: number): FlashArea {
+  const cells = new Uint8Array(blocks * 4096).fill(0xff);
+  return {
+    size: cells.length, eraseSize: 4096, writeSize: 4,
+    read: (offset, length) => cells.slice(offset, offset + length),
+    program: (offset, data) => void cells.set(data, offset),
+    eraseBlock: (block) => void cells.fill(0xff, block * 4096, (block + 1) * 4096),
+  };
+}
+
+/** Benchmarks do the same work every run: nonces come from a counter here, never on a device. */
+function fixedRandom(): CryptoProvider {
+  let counter = 0;
+  return { ...nobleProvider, randomBytes: (n: number) => fixed(n, counter++) };
+}
+
+const codec: ParamsCodec<Uint8Array> = { encode: (v) => v, decode: (b) => (b.length === 48 ? b : undefined), defaults: () => new Uint8Array(48) };
+const event = { event: 'therapy.program', actor: { role: 'clinician', keyId: '5f3a9c01' }, outcome: 'ok', detail: 'lower rate 60 -> 70 ppm' };
+
+export const cases = [
+  benchCase({
+    name: 'storage.append.audit',
+    setup() {
+      const log = new AuditLog(ramFlash(4), nobleProvider, fixed(32, 3), () => 1_767_225_600_000);
+      for (let i = 0; i < 200; i++) log.append(event);
+      return log;
+    },
+    run: (log) => log.append(event),
+  }),
+  benchCase({
+    name: 'storage.write.params',
+    setup() {
+      const crypto = fixedRandom();
+      const params = new ParamsStore(new RecordStore(ramFlash(4)), new Sealer(crypto, fixed(32, 5)), codec);
+      const value = fixed(48, 9);
+      for (let i = 0; i < 200; i++) params.save(value);
+      return { params, value };
+    },
+    run: ({ params, value }) => params.save(value),
+  }),
+];

@@ -1,0 +1,248 @@
+// The assembled firmware (modules/app/firmware.ts) on a simulated board: boot order, pacing
+// before anything else even with bad flash, a programmer session over the BLE shim, data across
+// a reboot, backup pacing when the therapy machine dies, and a trial boot that confirms only
+// after the therapy self-test.
+import assert from 'node:assert/strict';
+import { issueCertificate } from '../../modules/access/certificate.js';
+import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
+import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
+import { bankLayout } from '../../modules/bootloader/layout.js';
+import { splitPackage } from '../../modules/bootloader/package.js';
+import { openManifest } from '../../modules/bootloader/signed-manifest.js';
+import { Stager } from '../../modules/bootloader/stager.js';
+import { Status } from '../../modules/channel/status.js';
+import type { CborMap, CborValue } from '../../modules/core/cbor.js';
+import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
+import { ProgrammerClient } from '../../modules/programmer/client.js';
+import { BACKUP_INTERVAL_MS } from '../../modules/therapy/backup-pacer.js';
+import { HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
+import { centralLink } from '../ble/central-link.js';
+import { SimulatedCentral } from '../ble/radio.js';
+import { image, makePackage, ROOT, updateKeys } from '../bootloader/fixture.js';
+import { Prng } from '../lib/prng.js';
+import type { VirtualClock } from '../sim/virtual-clock.js';
+import { SimBoard } from './sim-board.js';
+import type { Booted } from './sim-board.js';
+
+/** Power-on reset pacing: VVI 65 ppm. The first pace is due within this bound of the boot. */
+const LRI_MS = BACKUP_INTERVAL_MS;
+const FIRST_PACE_BOUND_MS = LRI_MS + 1000;
+
+/** Runs the virtual clock for `ms`, letting promises settle between steps. */
+async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
+  const end = clock.now() + ms;
+  while (clock.now() < end) {
+    clock.advance(Math.min(step, end - clock.now()));
+    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Awaits `promise` while the virtual clock runs (device replies may wait on timers). */
+async function settle<T>(clock: VirtualClock, promise: Promise<T>, limitMs = 10_000): Promise<T> {
+  let done = false;
+  const watched = promise.finally(() => void (done = true));
+  for (let t = 0; !done && t < limitMs; t += 10) await run(clock, 10);
+  return watched;
+}
+
+function paceTimes(b: Booted, by: 'worker' | 'backup'): number[] {
+  return b.paces.filter((p) => p.by === by && p.chamber === 'V').map((p) => p.t);
+}
+
+function lines(b: Booted): string[] {
+  return b.console.map((e) => `${e.topic}: ${e.text}`);
+}
+
+/** A clinician programmer with a certificate from the board's root, in an IK session over the simulated central. */
+async function clinicianSession(b: Booted) {
+  const prng = new Prng(5);
+  const secretKey = prng.bytes(32);
+  const staticKey = { secretKey, publicKey: crypto.x25519.publicKey(secretKey) };
+  const certificate = issueCertificate(crypto, ROOT, {
+    role: 'clinician', subjectKey: staticKey.publicKey, serial: prng.bytes(8), notBefore: 0, notAfter: 4_000_000_000,
+  });
+  const central = new SimulatedCentral(b.radio);
+  central.connect();
+  central.exchangeMtu(247);
+  central.enableNotifications(IMPLANT_GATT.response);
+  const client = new ProgrammerClient({
+    crypto, clock: b.clock, link: centralLink(central), pattern: 'IK', staticKey, certificate,
+    deviceStatic: b.firmware.access!.identity.identity().staticPublic,
+  });
+  await settle(b.clock, client.connect());
+  return { central, client };
+}
+
+describe('app: the assembled firmware on a simulated board', () => {
+  it('starts therapy before storage, access and radio, and paces within LRI + 1 s', async () => {
+    const b = new SimBoard().boot();
+    const topics = b.console.map((e) => e.topic);
+    assert.ok(topics.indexOf('therapy') < topics.indexOf('storage'), lines(b).join('\n'));
+    assert.ok(topics.indexOf('storage') < topics.indexOf('access'));
+    await run(b.clock, 3000);
+    const paces = paceTimes(b, 'worker');
+    assert.ok(paces.length >= 2 && paces[0] <= FIRST_PACE_BOUND_MS, `paces at ${paces}`);
+    assert.equal(paces[1] - paces[0], LRI_MS, 'VVI 65 without sensing paces every 923 ms');
+    assert.ok(b.firmware.storage && b.firmware.access && b.firmware.dispatcher);
+    assert.ok(b.radio.advertising?.connectable, 'advertising connectably once the stack is ready');
+    assert.ok(b.console.some((e) => e.topic === 'marker' && e.text.startsWith('VP')), 'markers reach the console');
+    b.firmware.stop();
+  });
+
+  const badFlash: Array<[string, (board: SimBoard) => void, boolean]> = [
+    ['empty (factory-new)', () => {}, true],
+    ['full of garbage', (board) => board.storageFlash.cells.set(new Prng(99).bytes(board.storageFlash.size)), true],
+    ['unusable (the partition cannot be opened)', (board) => void (board.storageFails = true), false],
+  ];
+  for (const [name, damage, usable] of badFlash) {
+    it(`paces within LRI + 1 s with storage ${name}`, async () => {
+      const board = new SimBoard();
+      damage(board);
+      const b = board.boot();
+      await run(b.clock, 5000);
+      const paces = paceTimes(b, 'worker');
+      assert.ok(paces[0] <= FIRST_PACE_BOUND_MS, `first pace at ${paces[0]}`);
+      assert.ok(paces.length >= 5, 'and keeps pacing');
+      assert.equal(b.firmware.storage !== undefined, usable);
+      assert.equal(b.radio.advertising !== undefined, usable, 'without storage the radio stays off');
+      if (!usable) assert.ok(lines(b).some((l) => l.startsWith('fault: storage mount failed')), lines(b).join('\n'));
+      b.firmware.stop();
+    });
+  }
+
+  it('a clinician programmer connects over BLE, handshakes (IK) and interrogates', async () => {
+    const b = new SimBoard().boot();
+    await run(b.clock, 1000);
+    const s = await clinicianSession(b);
+    const whoami = await settle(b.clock, s.client.request('access.whoami'));
+    assert.equal((whoami.result as CborMap).get('role'), 'clinician');
+    const interrogation = await settle(b.clock, s.client.request('therapy.interrogate'));
+    assert.equal(interrogation.status, Status.OK);
+    const result = interrogation.result as CborMap;
+    assert.equal((result.get('engine') as CborMap).get('effectiveMode'), 'VVI', 'power-on reset pacing');
+    assert.ok(lines(b).includes('session: session-opened (clinician)'), lines(b).join('\n'));
+    s.central.disconnect();
+    b.firmware.stop();
+  });
+
+  it("a clinician's permanent programming is saved and restored at the next boot", async () => {
+    const board = new SimBoard();
+    const first = board.boot();
+    await run(first.clock, 1000);
+    const s = await clinicianSession(first);
+    first.firmware.access!.presence.set(true); // programming takes the magnet as a second factor
+    const programmed = await settle(first.clock, s.client.request('therapy.program', new Map<string, CborValue>([['mode', 'VVI'], ['lrl', 70]])));
+    assert.equal(programmed.status, Status.OK);
+    await run(first.clock, 100);
+    assert.ok(lines(first).includes('therapy: new parameters saved: VVI 70-120 ppm'), lines(first).join('\n'));
+    first.firmware.stop();
+
+    const second = board.boot();
+    await run(second.clock, 3000);
+    assert.ok(lines(second).includes('therapy: stored parameters restored: VVI 70-120 ppm'), lines(second).join('\n'));
+    const paces = paceTimes(second, 'worker');
+    assert.equal(paces.at(-1)! - paces.at(-2)!, Math.round(60000 / 70), 'pacing at the restored 70 ppm');
+    second.firmware.stop();
+  });
+
+  it('keeps its data across a reboot: boot counter, device key, audit trail', async () => {
+    const board = new SimBoard();
+    const first = board.boot();
+    await run(first.clock, 2000);
+    const storage1 = first.firmware.storage!;
+    const key = first.firmware.access!.identity.identity().staticPublic;
+    assert.equal(storage1.counters.get('boot'), 1);
+    first.firmware.stop();
+
+    const second = board.boot();
+    await run(second.clock, 2000);
+    const storage2 = second.firmware.storage!;
+    assert.equal(storage2.counters.get('boot'), 2);
+    assert.deepEqual(second.firmware.access!.identity.identity().staticPublic, key, 'the device identity was kept, not remade');
+    const boots = storage2.audit.entries().filter((e) => e.event === 'device.boot');
+    assert.deepEqual(boots.map((e) => e.detail?.split(';')[0]), ['boot 1', 'boot 2']);
+    assert.ok(lines(second).some((l) => l.startsWith('storage: boot number 2 recorded')), lines(second).join('\n'));
+    second.firmware.stop();
+  });
+
+  it('starts backup pacing when the therapy machine crashes', async () => {
+    const b = new SimBoard().boot();
+    await run(b.clock, 5000);
+    const crashAt = b.clock.now();
+    b.worker!.crash();
+    await run(b.clock, 5000);
+    const backup = paceTimes(b, 'backup');
+    const lastWorkerPace = paceTimes(b, 'worker').at(-1)!;
+    assert.equal(b.firmware.therapy.mode, 'backup');
+    assert.ok(backup.length >= 3, `backup paces ${backup}`);
+    // Silence of 3 heartbeats declares the machine dead; the pacer continues one interval after the last event.
+    assert.ok(backup[0] - lastWorkerPace <= 3 * HEARTBEAT_MS + LRI_MS + 10, `gap ${backup[0] - lastWorkerPace} ms after crash at ${crashAt}`);
+    assert.equal(backup[1] - backup[0], LRI_MS);
+    assert.ok(lines(b).some((l) => l.startsWith('therapy: BACKUP PACING')));
+    // A sensed beat (outside the 320 ms refractory period) restarts the backup pacer's interval.
+    if (b.clock.now() - paceTimes(b, 'backup').at(-1)! < 400) await run(b.clock, 400);
+    b.senseV();
+    const senseAt = b.clock.now();
+    await run(b.clock, LRI_MS + 100);
+    assert.deepEqual(paceTimes(b, 'backup').filter((t) => t > senseAt), [senseAt + LRI_MS]);
+    b.firmware.stop();
+  });
+
+  it('paces on the backup pacer within LRI + 1 s when the therapy machine cannot start', async () => {
+    const board = new SimBoard();
+    board.workerFails = true;
+    const b = board.boot();
+    await run(b.clock, 3000);
+    const backup = paceTimes(b, 'backup');
+    assert.ok(backup[0] <= FIRST_PACE_BOUND_MS, `first backup pace at ${backup[0]}`);
+    assert.ok(lines(b).some((l) => l.startsWith('fault: therapy machine did not start')));
+    assert.ok(b.firmware.storage && b.radio.advertising, 'the rest of the firmware still starts');
+    b.firmware.stop();
+  });
+});
+
+describe('app: trial boot of a new image', () => {
+  function stage(board: SimBoard, pkg: Uint8Array, slot: 0 | 1): void {
+    const { manifestBytes, image: bytes } = splitPackage(pkg);
+    const opened = openManifest(crypto, manifestBytes, updateKeys());
+    const bank = board.banks[slot];
+    const stager = Stager.start(bank, bankLayout(bank), crypto, opened.manifest, opened.bytes);
+    stager.write(0, bytes);
+    assert.ok(stager.complete);
+  }
+
+  function updatedBoard(): SimBoard {
+    const board = new SimBoard({ banks: true });
+    stage(board, makePackage({ version: [1, 0, 0], counter: 1, image: image(1, 4096) }), 0);
+    stage(board, makePackage({ version: [1, 1, 0], counter: 2, image: image(2, 4096) }), 1);
+    new BootRecordStore(board.bootArea).write({ state: 'pending', confirmed: 0, trial: 1, note: 'activated' });
+    return board;
+  }
+
+  it('confirms only after the therapy self-test passes, then raises the security counter', async () => {
+    const board = updatedBoard();
+    const b = board.boot();
+    assert.equal(b.firmware.update!.status().state, 'trial');
+    let outcome: string | undefined;
+    void b.firmware.trial.then((o) => void (outcome = o));
+    await run(b.clock, 200);
+    assert.equal(outcome, undefined, 'not confirmed at start-up: the self-test needs a ventricular event first');
+    await run(b.clock, 3000);
+    assert.equal(outcome, 'confirmed');
+    assert.equal(b.firmware.storage!.counters.get('security'), 2);
+    assert.equal(new BootRecordStore(board.bootArea).read().state, 'confirmed');
+    assert.ok(lines(b).includes('update: trial boot confirmed'), lines(b).join('\n'));
+    b.firmware.stop();
+  });
+
+  it('reverts and restarts when the therapy machine is down during the trial', async () => {
+    const board = updatedBoard();
+    board.workerFails = true;
+    const b = board.boot();
+    const outcome = await settle(b.clock, b.firmware.trial);
+    assert.equal(outcome, 'reverted');
+    assert.equal(b.restarts, 1);
+    assert.equal(b.firmware.storage!.counters.get('security'), 0, 'the counter rises only at confirm');
+    b.firmware.stop();
+  });
+});

@@ -1,0 +1,44 @@
+// The therapy machine in the test's own thread, on the test's virtual clock: the same
+// TherapyService the device worker runs, behind a WorkerPort with the worker's message semantics
+// (copied messages, delivered in order on a later turn). The worker shim runs in real time on
+// its own thread, which a virtual-clock test cannot drive; this keeps every test exact.
+import type { Clock } from '../../modules/core/clock.js';
+import type { Chamber } from '../../modules/therapy/markers.js';
+import { TherapyService } from '../../modules/therapy/service.js';
+import type { WorkerPort } from '../../modules/therapy/supervisor.js';
+
+export interface Pace {
+  readonly t: number;
+  readonly chamber: Chamber;
+  readonly by: 'worker' | 'backup';
+}
+
+export class LocalTherapyWorker implements WorkerPort {
+  onmessage: ((message: unknown) => void) | null = null;
+  readonly service: TherapyService;
+  private alive = true;
+
+  constructor(private readonly clock: Clock, paces: Pace[]) {
+    this.service = new TherapyService(clock, { pace: (chamber) => this.alive && paces.push({ t: clock.now(), chamber, by: 'worker' }) }, (message) => {
+      if (!this.alive) return;
+      const copy = structuredClone(message);
+      clock.setTimeout(() => this.onmessage?.(copy), 0);
+    });
+  }
+
+  postMessage(message: unknown): void {
+    if (!this.alive) throw new Error('worker terminated');
+    const copy = structuredClone(message);
+    this.clock.setTimeout(() => this.alive && this.service.handle(copy), 0);
+  }
+
+  terminate(): void {
+    this.crash();
+  }
+
+  /** The machine aborts (an unhandled exception on the device): no more paces, beats or answers. */
+  crash(): void {
+    this.alive = false;
+    this.service.stop();
+  }
+}

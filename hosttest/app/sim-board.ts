@@ -1,0 +1,144 @@
+// A simulated board for the composition root: virtual clock, NOR flash that outlives reboots,
+// seeded crypto, the in-process therapy machine, the real GATT adapter on the BLE shim's
+// simulated radio, and optionally two firmware banks with a boot record. Each boot() is a
+// power-on: fresh RAM (clock, radio, therapy machine), the same flash.
+import { readFileSync } from 'node:fs';
+import { toHex } from '../../modules/core/bytes.js';
+import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
+import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
+import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
+import type { Slot } from '../../modules/bootloader/boot-record.js';
+import { selectBoot } from '../../modules/bootloader/boot-select.js';
+import { verifiedBank } from '../../modules/bootloader/bank-image.js';
+import { bankLayout } from '../../modules/bootloader/layout.js';
+import { updateKeysFrom } from '../../modules/bootloader/keys.js';
+import { TrustStore } from '../../modules/access/trust-store.js';
+import type { FlashArea } from '../../modules/core/flash-area.js';
+import { nobleProvider } from '../../modules/crypto/noble-provider.js';
+import { startFirmware } from '../../modules/app/firmware.js';
+import type { Firmware } from '../../modules/app/firmware.js';
+import type { ConsoleEvent } from '../../modules/app/console.js';
+import type { FirmwarePlatform } from '../../modules/app/platform.js';
+import { sliceArea } from '../../modules/storage/area-slice.js';
+import { resetBleRadio } from '../ble/radio.js';
+import type { BleRadio, ServiceJson } from '../ble/radio.js';
+import { ROOT } from '../bootloader/fixture.js';
+import { Prng } from '../lib/prng.js';
+import { virtualHost } from '../shims/host-control.js';
+import { NorFlash } from '../sim/nor-flash.js';
+import type { VirtualClock } from '../sim/virtual-clock.js';
+import { LocalTherapyWorker } from './local-worker.js';
+import type { Pace } from './local-worker.js';
+
+const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
+
+const BLOCK = 4096;
+/** Storage: 4 blocks of records, 6 of audit log. Banks: 5 blocks each. Boot record: 2 blocks. */
+const RECORD_BLOCKS = 4;
+const AUDIT_BLOCKS = 6;
+const BANK_BLOCKS = 5;
+
+/** The trust root the simulated firmware is built with (the update fixture's manufacturer root). */
+export const TRUST = Object.freeze({ roots: Object.freeze([toHex(ROOT.publicKey)]), revoked: Object.freeze([]) });
+
+export interface Booted {
+  readonly firmware: Firmware;
+  readonly clock: VirtualClock;
+  readonly radio: BleRadio;
+  readonly worker: LocalTherapyWorker | undefined;
+  /** Every pace of this boot, by the therapy machine or the backup pacer. */
+  readonly paces: Pace[];
+  readonly console: ConsoleEvent[];
+  /** Feeds a ventricular sense to the backup pacer (once it runs). */
+  senseV(): void;
+  restarts: number;
+}
+
+export interface BoardOptions {
+  /** Give the board two firmware banks and a boot record (updates and trial boot). */
+  readonly banks?: boolean;
+}
+
+export class SimBoard {
+  readonly storageFlash = new NorFlash({ size: (RECORD_BLOCKS + AUDIT_BLOCKS) * BLOCK, eraseSize: BLOCK, writeSize: 4 });
+  readonly bankFlash: NorFlash | undefined;
+  /** Makes the therapy machine fail to start, as a worker whose module throws. */
+  workerFails = false;
+  /** Makes opening the storage flash throw, as a missing partition does. */
+  storageFails = false;
+  private readonly prng = new Prng(0x1a9);
+
+  constructor(readonly options: BoardOptions = {}) {
+    if (options.banks) this.bankFlash = new NorFlash({ size: (2 * BANK_BLOCKS + 2) * BLOCK, eraseSize: BLOCK, writeSize: 4 });
+  }
+
+  get banks(): readonly [FlashArea, FlashArea] {
+    if (!this.bankFlash) throw new Error('this board has no banks');
+    return [sliceArea(this.bankFlash, 0, BANK_BLOCKS), sliceArea(this.bankFlash, BANK_BLOCKS, BANK_BLOCKS)];
+  }
+
+  get bootArea(): FlashArea {
+    if (!this.bankFlash) throw new Error('this board has no banks');
+    return sliceArea(this.bankFlash, 2 * BANK_BLOCKS, 2);
+  }
+
+  /** Power-on: the bootloader picks a bank (if the board has banks), then main starts the firmware. */
+  boot(): Booted {
+    const clock = virtualHost('esp32');
+    const radio = resetBleRadio();
+    radio.maxMtu = 247;
+    radio.installServices([service('gap'), service('implant')]);
+    const crypto = { ...nobleProvider, randomBytes: (n: number) => this.prng.bytes(n) };
+    const paces: Pace[] = [];
+    const events: ConsoleEvent[] = [];
+    let onSense: () => void = () => {};
+    let worker: LocalTherapyWorker | undefined;
+    const booted = {
+      clock, radio, paces, console: events, restarts: 0,
+      get worker() {
+        return worker;
+      },
+      senseV: () => onSense(),
+    } as Booted & { firmware: Firmware };
+    if (this.bankFlash) this.runBootloader();
+    const platform: FirmwarePlatform = {
+      board: 'esp32',
+      clock,
+      crypto,
+      resetReason: 'power-on',
+      trust: TRUST,
+      createTherapyWorker: () => {
+        if (this.workerFails) throw new Error('worker: module did not finish loading');
+        worker = new LocalTherapyWorker(clock, paces);
+        return worker;
+      },
+      openBackupIO: () => ({
+        pace: () => void paces.push({ t: clock.now(), chamber: 'V', by: 'backup' }),
+        onVentricularSense: (handler) => void (onSense = handler),
+      }),
+      openStorageAreas: () => {
+        if (this.storageFails) throw new Error("can't find partition");
+        return { records: sliceArea(this.storageFlash, 0, RECORD_BLOCKS), audit: sliceArea(this.storageFlash, RECORD_BLOCKS, AUDIT_BLOCKS) };
+      },
+      openUpdatePlatform: () => this.bankFlash && {
+        banks: this.banks,
+        boot: new FlashBootControl(new BootRecordStore(this.bootArea)),
+        restart: () => void booted.restarts++,
+      },
+      watchPresence: () => {},
+      watchTamper: () => {},
+      startRadio: ({ onLink, ...options }) => void new ImplantGattServer(options),
+      restart: () => void booted.restarts++,
+      console: (event) => void events.push(event),
+    };
+    booted.firmware = startFirmware(platform);
+    return booted;
+  }
+
+  /** The stage-2 bootloader: verifies the banks with the built-in root and writes its decision. */
+  private runBootloader(): void {
+    const keys = updateKeysFrom(new TrustStore(nobleProvider, TRUST, { load: () => undefined, save: () => {} }));
+    const inspect = (slot: Slot) => verifiedBank(this.banks[slot], bankLayout(this.banks[slot]), nobleProvider, keys);
+    selectBoot(new BootRecordStore(this.bootArea), inspect, 0);
+  }
+}

@@ -1,0 +1,66 @@
+// Step 5 of the boot: the command dispatcher with every concern's commands behind the access
+// policy, and the GATT server with the secure channel. The channel gate is access control's,
+// also telling the console about sessions and the therapy machine when one ends (temporary
+// parameters revert then).
+import type { AccessControl } from '../access/access-control.js';
+import { AccessGate } from '../access/channel-gate.js';
+import { CommandDispatcher } from '../channel/commands.js';
+import type { CommandSpec } from '../channel/commands.js';
+import type { ChannelEvent, ChannelGate } from '../channel/hooks.js';
+import { DEVICE_CIPHER, PROTOCOL_VERSION, selectorFor } from '../channel/protocol.js';
+import { statusName } from '../channel/status.js';
+import type { TherapySupervisor } from '../therapy/supervisor.js';
+import { FIRMWARE } from './firmware-info.js';
+import type { FirmwarePlatform } from './platform.js';
+import { describeError } from './step.js';
+import type { Say } from './step.js';
+
+const LINK_WORDS = Object.freeze({
+  advertising: 'advertising as "Implant" (connectable; no identifying data)',
+  connected: 'a central connected',
+  disconnected: 'the central disconnected',
+});
+
+export function commandDispatcher(commands: CommandSpec[], access: AccessControl, say: Say): CommandDispatcher {
+  return new CommandDispatcher({
+    commands,
+    policy: access.authorizer,
+    onHandlerError: (name, error) => say('fault', `command ${name} failed: ${describeError(error)}`),
+  });
+}
+
+export function startRadio(platform: FirmwarePlatform, access: AccessControl, dispatcher: CommandDispatcher, therapy: TherapySupervisor, say: Say): void {
+  const identity = access.identity.identity();
+  const ik = selectorFor('IK', DEVICE_CIPHER);
+  platform.startRadio({
+    clock: platform.clock,
+    crypto: platform.crypto,
+    staticKey: { publicKey: identity.staticPublic, secretKey: identity.staticSecret },
+    gate: sessionGate(new AccessGate(access), therapy, say),
+    dispatcher,
+    physicalPresence: () => access.presence.isHeld(),
+    deviceInfo: () => ({
+      model: FIRMWARE.model,
+      protocol: PROTOCOL_VERSION,
+      firmware: FIRMWARE.version,
+      pairingOpen: access.pairing.isOpen(),
+      // XX reveals the device key: offered only when access control allows it now.
+      selectors: access.xxAllowed() ? [ik, selectorFor('XX', DEVICE_CIPHER)] : [ik],
+    }),
+    onLink: (event) => say('radio', LINK_WORDS[event]),
+  });
+}
+
+function sessionGate(gate: AccessGate, therapy: TherapySupervisor, say: Say): ChannelGate {
+  return {
+    admit: (request) => gate.admit(request),
+    authenticatePeer: (claim) => gate.authenticatePeer(claim),
+    sessionEvent: (event: ChannelEvent) => {
+      gate.sessionEvent(event);
+      const who = event.principal ? ` (${event.principal.role})` : '';
+      const why = event.status ? `: ${statusName(event.status)}` : '';
+      say('session', `${event.kind}${who}${why}`);
+      if (event.kind === 'session-closed' || event.kind === 'auth-failure') void therapy.request({ op: 'session-ended' });
+    },
+  };
+}

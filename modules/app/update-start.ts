@@ -1,0 +1,80 @@
+// Step 4 of the boot: the update service over the platform's banks, and the trial boot of a new
+// image, which confirms only after the therapy self-test passes (never automatically at start-up)
+// and is otherwise reverted. Update events go to the console and the audit log.
+import type { AccessControl } from '../access/access-control.js';
+import { runningManifest } from '../bootloader/bank-image.js';
+import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../bootloader/identity.js';
+import { updateKeysFrom } from '../bootloader/keys.js';
+import { securityCounterFrom } from '../bootloader/security-counter.js';
+import { TrialSupervisor } from '../bootloader/trial.js';
+import type { TrialOutcome } from '../bootloader/trial.js';
+import { UpdateService } from '../bootloader/update-service.js';
+import type { UpdateEvent } from '../bootloader/update-service.js';
+import type { Storage } from '../storage/storage.js';
+import type { TherapySupervisor } from '../therapy/supervisor.js';
+import type { FirmwarePlatform } from './platform.js';
+import { describeError } from './step.js';
+import type { Say } from './step.js';
+import { therapySelfTest } from './therapy-start.js';
+
+/** A trial image that has not confirmed within this time is reverted. */
+export const CONFIRM_WITHIN_MS = 60_000;
+
+export interface Updates {
+  readonly service: UpdateService;
+  /** How this boot's trial was decided ('not-on-trial' on an ordinary boot); undefined if deciding failed. */
+  readonly trial: Promise<TrialOutcome | undefined>;
+}
+
+/** Starts updates and the trial decision; undefined where the platform has no banks. */
+export function startUpdates(platform: FirmwarePlatform, storage: Storage, access: AccessControl, therapy: TherapySupervisor, say: Say): Updates | undefined {
+  const banks = platform.openUpdatePlatform();
+  if (!banks) {
+    say('update', 'firmware updates are not supported on this platform');
+    return undefined;
+  }
+  const keys = updateKeysFrom(access.trust);
+  const counter = securityCounterFrom(storage.counters);
+  const running = runningManifest(banks.banks, banks.boot, platform.crypto, keys);
+  const onEvent = (event: UpdateEvent): void => {
+    const version = event.version ? ` ${event.version.join('.')}` : '';
+    say('update', `update ${event.type}${version}${event.reason ? ` (${event.reason})` : ''}`);
+    access.deps.audit.append({ type: `ota.${event.type}`, role: 'device', subject: event.reason, outcome: 0 });
+  };
+  const service = new UpdateService({
+    crypto: platform.crypto,
+    keys,
+    vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!,
+    classId: uuidBytes(platform.board === 'nrf52' ? BOARD_CLASS_UUIDS.nrf52 : BOARD_CLASS_UUIDS.esp32)!,
+    platform: banks,
+    running,
+    counter,
+    clock: platform.clock,
+    time: () => access.time.now(),
+    onEvent,
+  });
+  const supervisor = new TrialSupervisor({
+    boot: banks.boot,
+    running,
+    counter,
+    clock: platform.clock,
+    selfTest: () => therapySelfTest(therapy, platform.clock),
+    restart: banks.restart,
+    confirmWithinMs: CONFIRM_WITHIN_MS,
+    onEvent,
+  });
+  const boot = banks.boot.status();
+  const version = running ? running.manifest.version.join('.') : 'unsigned development image';
+  say('update', `running bank ${boot.running} (${version}), security counter ${counter.read()}${boot.trial ? '; ON TRIAL: confirms after the therapy self-test' : ''}`);
+  const trial = supervisor.start().then(
+    (outcome) => {
+      if (outcome !== 'not-on-trial') say('update', `trial boot ${outcome}`);
+      return outcome;
+    },
+    (error: unknown) => {
+      say('fault', `trial decision failed (decided again at the next reset): ${describeError(error)}`);
+      return undefined;
+    },
+  );
+  return { service, trial };
+}

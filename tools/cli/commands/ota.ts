@@ -1,0 +1,106 @@
+// `implant ota PKG`: the programmer side of an update (modules/bootloader/ota-client.ts): begin,
+// chunks with a window of requests in flight, a progress bar, resume after a lost link, then
+// activation. This host has no BLE central and the simulator has no socket bridge yet, so the
+// one target today is --sim: a simulated implant in this process, reached over the host BLE shim
+// through the real GATT adapter and secure channel (hosttest/bootloader/ble-world.ts). It trusts
+// --root, runs a factory image 0.0.1 signed by a throwaway key of its own, and shows the trial boot.
+import { readFile } from 'node:fs/promises';
+import { TrustStore } from '../../../modules/access/trust-store.js';
+import type { TrustState } from '../../../modules/access/ports.js';
+import { keyIdOf } from '../../../modules/access/key-id.js';
+import { equalBytes, toHex } from '../../../modules/core/bytes.js';
+import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
+import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../../modules/bootloader/identity.js';
+import { updateKeysFrom } from '../../../modules/bootloader/keys.js';
+import { versionText } from '../../../modules/bootloader/manifest.js';
+import { OtaError, sendUpdate } from '../../../modules/bootloader/ota-client.js';
+import { buildPackage, splitPackage } from '../../../modules/bootloader/package.js';
+import { bleWorld } from '../../../hosttest/bootloader/ble-world.js';
+import type { SimulatedCentral } from '../../../hosttest/ble/radio.js';
+import { parsePublicKeyPem } from '../../flash/keys.js';
+import { intArg, UsageError } from '../args.js';
+import type { Command } from '../command.js';
+
+const BLOCK = 4096;
+
+function bar(done: number, total: number, resumes: number): string {
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${((100 * done) / total).toFixed(0).padStart(3)}% ${done}/${total} B${resumes ? `, resumed ${resumes}x` : ''}`;
+}
+
+export const otaCommand: Command = {
+  name: 'ota',
+  summary: 'send an update package to a device (today: a simulated one, --sim) with progress and resume',
+  usage: 'PKG --sim --root PUB.pem [--class esp32|nrf52] [--drop-at BYTES] [--fail-self-test] [--json]',
+  flags: {
+    sim: { type: 'boolean', description: 'update a simulated implant in this process over the host BLE shim' },
+    root: { type: 'string', value: 'PEM', description: "the (simulated) device's manufacturer root public key" },
+    class: { type: 'string', value: 'CLASS', description: 'the simulated board: esp32 (default) or nrf52' },
+    'drop-at': { type: 'string', value: 'BYTES', description: 'drop the link once this many bytes are committed (shows resume)' },
+    'fail-self-test': { type: 'boolean', description: 'make the trial self-test fail (shows the revert)' },
+    json: { type: 'boolean', description: 'print the result as JSON' },
+  },
+  async run(args, io) {
+    const f = args.flags;
+    if (args.positionals.length !== 1) throw new UsageError('exactly one PKG file is required');
+    if (f.sim !== true) throw new UsageError('no transport to a real device exists on this host yet: use --sim');
+    if (typeof f.root !== 'string') throw new UsageError('--root is required');
+    const board = (f.class as string | undefined) ?? 'esp32';
+    if (board !== 'esp32' && board !== 'nrf52') throw new UsageError('--class must be esp32 or nrf52');
+    const dropAt = f['drop-at'] === undefined ? undefined : intArg('drop-at', f['drop-at'] as string, 1, 0xffffffff);
+    const crypto = nobleProvider;
+    const root = parsePublicKeyPem(await readFile(f.root, 'utf8'));
+    if (root.type !== 'ed25519') throw new UsageError('--root must be an Ed25519 public key');
+    const pkg = new Uint8Array(await readFile(args.positionals[0]));
+    const size = splitPackage(pkg).image.length;
+
+    // The simulated device: trusts --root (slot 0) and its own factory key (slot 1).
+    const factoryKey = crypto.randomBytes(32);
+    const factoryPublic = crypto.ed25519.publicKey(factoryKey);
+    let saved: TrustState | undefined;
+    const trust = new TrustStore(crypto, { roots: [toHex(root.publicKey), toHex(factoryPublic)], revoked: [] }, { load: () => saved, save: (s) => void (saved = s) });
+    const vendorId = uuidBytes(IMPLANT_VENDOR_UUID)!, classId = uuidBytes(BOARD_CLASS_UUIDS[board])!;
+    const factory = buildPackage(crypto, { secretKey: factoryKey, kid: keyIdOf(crypto.sha256, factoryPublic) },
+      { vendorId, classId, version: [0, 0, 1], securityCounter: 0 }, new Uint8Array(BLOCK).fill(0xa5));
+    factoryKey.fill(0);
+    const w = bleWorld({
+      keys: updateKeysFrom(trust), factory, vendorId, classId,
+      layout: { name: board, geometry: { eraseSize: BLOCK, writeSize: board === 'esp32' ? 16 : 4 }, bankBlocks: Math.ceil(size / BLOCK) + 1, storageBlocks: 3 },
+      roleOf: (key, programmers) => (equalBytes(key, programmers.manufacturer) ? 'manufacturer' : 'clinician'),
+    });
+    w.setSelfTest(f['fail-self-test'] !== true);
+    await w.boot();
+
+    const centrals: SimulatedCentral[] = [];
+    let dropped = false;
+    let last = 0;
+    try {
+      const { resumes } = await sendUpdate(pkg, {
+        connect: () => w.connect('manufacturer', centrals),
+        onProgress: (p) => {
+          last = p.committed;
+          if (!f.json) process.stderr.write(bar(p.committed, p.size, p.resumes));
+          if (dropAt !== undefined && !dropped && p.committed >= dropAt) {
+            dropped = true;
+            centrals.at(-1)?.disconnect();
+            w.clock.advance(0);
+          }
+        },
+      });
+      if (!f.json) process.stderr.write('\n');
+      w.clock.advance(1000); // the device restarts after its activation reply
+      const outcome = w.dev.restartRequested ? await w.boot() : 'not-restarted';
+      if (outcome === 'reverted') await w.boot();
+      const m = w.running.choice.manifest?.manifest;
+      const result = { sent: size, resumes, trial: outcome, running: m ? versionText(m.version) : null, securityCounter: w.running.counter.read() };
+      io.out(f.json ? JSON.stringify(result) : `sent ${size} bytes (${resumes} resume${resumes === 1 ? '' : 's'}); trial ${outcome}; device runs ${result.running}, security counter ${result.securityCounter}`);
+      return outcome === 'confirmed' ? 0 : 1;
+    } catch (error) {
+      if (!f.json) process.stderr.write('\n');
+      if (!(error instanceof OtaError)) throw error;
+      io.out(f.json ? JSON.stringify({ sent: last, refused: error.code, status: error.status }) : `device refused the update: ${error.code} (status ${error.status})`);
+      return 1;
+    }
+  },
+};
