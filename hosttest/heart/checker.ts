@@ -344,7 +344,10 @@ class TraceChecker {
           this.cycle.minEscape = Math.min(minEscape, this.cycle.minEscape);
           this.cycle.maxEscape = Math.max(maxEscape, this.cycle.maxEscape);
         } else {
-          this.atBoundary(t, 'atomic-change', 'parameter change');
+          // Nothing paced or sensed (Off): a set applies at once and starts a cycle.
+          const idle = this.effective().paced === 'O' && this.effective().sensed === 'O';
+          if (idle) this.boundary(t, 'start');
+          else this.atBoundary(t, 'atomic-change', 'parameter change');
           const next = this.o.programs[this.programIndex++];
           if (!next) return this.fail('atomic-change', t, 'a parameter set was applied that nobody programmed');
           this.p = { ...next };

@@ -159,6 +159,22 @@ describe('therapy special states: Pace-Now, temporary, atomic changes, battery',
     assert.deepEqual(diffs(vp.filter((t) => t >= before)).slice(0, 3), [1000, 600, 600]);
   });
 
+  it('from Off, a new set applies at once and paces one escape interval later', () => {
+    const b = bench();
+    program(b.therapy, { mode: 'Off' });
+    b.clock.advance(5000);
+    const off = b.times('VP').length;
+    b.clock.advance(5000);
+    assert.equal(b.times('VP').length, off, 'Off paces nothing');
+    const t = b.clock.now();
+    program(b.therapy, { mode: 'VVI', lrl: 60 });
+    assert.equal(b.times('PRM').at(-1), t);
+    b.clock.advance(3500);
+    assert.deepEqual(b.times('VP', t), [t + 1000, t + 2000, t + 3000]);
+    const r = checkTrace(b.markers, { programs: [{ ...NOMINAL, mode: 'Off' }, { ...NOMINAL, mode: 'VVI' }], endMs: b.clock.now(), toleranceMs: 1, inputs: [] });
+    assert.equal(r.verdict, 'pass', JSON.stringify(r.violations));
+  });
+
   it('a rejected change alters nothing and names the parameter', () => {
     const b = bench();
     program(b.therapy, { mode: 'DDD' });

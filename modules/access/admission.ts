@@ -4,13 +4,15 @@
 // work. So admission spends from a token bucket measured in microjoules:
 //   - a new connection reserves CONNECTION_WORST_UJ (its radio work),
 //   - a handshake reserves HANDSHAKE_CRYPTO_WORST_UJ before its first DH,
-//   - a session that authenticates gets both back (legitimate use is not an attack),
+//   - a session that authenticates and proves it is live gets both back (legitimate use is not
+//     an attack; a replayed IK first message authenticates but never proves it, authenticator.ts),
 //   - the bucket refills at ALLOWANCE_PER_DAY_UJ.
 // Whatever an attacker does, the extra energy in any day stays below capacity + allowance
 // = 0.88% of the daily budget, as long as each reservation covers the real cost (a test checks
 // that). While the bucket cannot pay for a whole handshake, or a lockout runs, the device is not
-// connectable at all (the BLE adapter stops connectable advertising), so refused attempts cost
-// no radio time either. Physical presence bypasses both: no one at radio range can assert it.
+// connectable at all (a BLE adapter that asks connectable() stops connectable advertising), so
+// refused attempts cost no radio time either. Physical presence bypasses both: no one at radio
+// range can assert it.
 import type { Clock } from '../core/clock.js';
 import { Status } from '../channel/status.js';
 import { CONNECTION_WORST_UJ, DAILY_BUDGET_UJ, HANDSHAKE_CRYPTO_WORST_UJ, HANDSHAKE_WORST_UJ } from './energy.js';
@@ -50,7 +52,7 @@ export class Admission {
     return this.take(HANDSHAKE_CRYPTO_WORST_UJ);
   }
 
-  /** An admitted initiator authenticated: its reservations return to the bucket. */
+  /** An admitted initiator authenticated and proved it is live: its reservations return to the bucket. */
   refund(): void {
     this.refill();
     this.level = Math.min(this.capacity, this.level + HANDSHAKE_WORST_UJ);

@@ -118,9 +118,9 @@ export class SectorRing {
     return this.maxSeq;
   }
 
-  /** Largest data length any record can have (a fresh sector holds READY, one record and the free slot). */
+  /** Largest data length a record can have: a fresh sector holds READY, the record's slot and the free slot. */
   get maxDataLength(): number {
-    return this.eraseSize - 4 * SLOT_SIZE;
+    return this.eraseSize - 3 * SLOT_SIZE;
   }
 
   /** Bytes of a fresh sector available to records (less the READY slot and the slot kept free). */
@@ -189,10 +189,7 @@ export class SectorRing {
     return report;
   }
 
-  /**
-   * Calls `visit` for every valid record outside the spare, oldest sector
-   * first, slots in write order. Reads the flash again; keeps nothing.
-   */
+  /** Calls `visit` for every valid record outside the spare, oldest first. Reads the flash again. */
   walk(visit: (record: RingRecord) => void): void {
     this.forEachSector((_sector, scan) => {
       for (const record of scan.valid) visit(record);

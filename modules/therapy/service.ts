@@ -61,7 +61,7 @@ export class TherapyService {
     switch (r.op) {
       case 'interrogate': return { ok: true, value: { ...t.interrogate(), markersDropped: this.dropped } };
       case 'program': return t.program(r.target, r.changes);
-      case 'restore': return t.restore(r.params as never, r.checksum);
+      case 'restore': return t.restore(r.params, r.checksum);
       case 'end-temporary': return t.endTemporary();
       case 'session-ended':
         t.sessionEnded();

@@ -56,8 +56,9 @@ export class TherapySupervisor {
 
   constructor(private readonly o: SupervisorOptions) {
     this.timeoutMs = o.timeoutMs ?? 3 * HEARTBEAT_MS;
-    this.lastHeartbeat = o.clock.now();
     this.worker = o.createWorker();
+    // The constructor blocks until the worker's module ran: its silence counts from then.
+    this.lastHeartbeat = o.clock.now();
     this.worker.onmessage = (m) => this.receive(m);
     this.armWatchdog();
   }

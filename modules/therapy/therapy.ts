@@ -139,7 +139,7 @@ export class Therapy {
    * The main side restores the permanent set it keeps in storage; `checksum` is parameterChecksum
    * of that set as written. A mismatch (or the safe-mode latch) keeps POR pacing.
    */
-  restore(params: PacingParameters, checksum: number): TherapyResult {
+  restore(params: unknown, checksum: number): TherapyResult {
     if (this.state === 'safe') return this.fail('safe-mode', 'safe mode is latched until a clinician clears it');
     const checked = applyChanges(POR, params, true);
     if (!checked.ok) return { ok: false, error: checked.error };
