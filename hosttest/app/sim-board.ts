@@ -128,7 +128,6 @@ export class SimBoard {
       watchPresence: () => {},
       watchTamper: () => {},
       startRadio: ({ onLink, ...options }) => void new ImplantGattServer(options),
-      restart: () => void booted.restarts++,
       console: (event) => void events.push(event),
     };
     booted.firmware = startFirmware(platform);

@@ -111,6 +111,18 @@ describe('therapy closed loop: properties that need a demonstration', () => {
     assert.equal(doo.filter((m) => ['AS', 'VS', 'AR', 'VR', 'PVC'].includes(m.type)).length, 1); // the VS under POR before DOO applied
   });
 
+  it('AV delays: the sensed offset shortens tracked AV; dynamic AV shortens with the rate', () => {
+    const offset = run('normal-sinus', 'VDD', { set: { sensedAvOffset: -30 } });
+    assert.equal(offset.verdict, 'pass', explain(offset));
+    const sav = offset.markers.flatMap((m, i) => (m.type === 'VP' && offset.markers[i - 1]?.type === 'AS' ? [m.t - offset.markers[i - 1].t] : []));
+    assert.ok(sav.length > 600 && sav.every((d) => d === 120), `sensed AV ${[...new Set(sav)]}`);
+    const dynamic = run('exercise', 'DDDR', { set: { dynamicAv: true, minDynamicAv: 80, recoveryTime: 2 } });
+    assert.equal(dynamic.verdict, 'pass', explain(dynamic));
+    const pav = dynamic.markers.flatMap((m, i) => (m.type === 'VP' && dynamic.markers[i - 1]?.type === 'AP' ? [m.t - dynamic.markers[i - 1].t] : []));
+    assert.equal(Math.max(...pav), 150);
+    assert.equal(Math.min(...pav), 80, 'at the sensor rate of 120 ppm the AV delay reaches its minimum');
+  });
+
   it('rate response: DDDR paces faster during activity and returns to LRL at rest', () => {
     const r = run('exercise', 'DDDR', { set: { recoveryTime: 2 } });
     assert.equal(r.verdict, 'pass', explain(r));

@@ -6,6 +6,8 @@
 import { BUILTIN_TRUST } from '../access/builtin-trust.js';
 import { ImplantGattServer } from '../ble/device-gatt.js';
 import type { ImplantGattOptions } from '../ble/device-gatt.js';
+import { Esp32BootControl, esp32Banks } from '../bootloader/device-esp32-boot.js';
+import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
 import type { FlashArea } from '../core/flash-area.js';
 import { createDeviceProvider } from '../crypto/device-native-provider.js';
@@ -83,6 +85,16 @@ function watchTamper(onOpen: () => void): void {
   monitor.onChanged = () => onOpen();
 }
 
+/**
+ * ESP32: the two OTA app partitions and ESP-IDF's otadata with app rollback (written without
+ * flash encryption, so byte-granular). nRF52: none yet; its raw-flash banks need a stage-2
+ * bootloader that Moddable does not ship (docs/bootloader.md, "nRF52").
+ */
+function openUpdatePlatform(): UpdatePlatform | undefined {
+  if (board() !== 'esp32') return undefined;
+  return { banks: esp32Banks(1), boot: new Esp32BootControl(), restart };
+}
+
 /** The GATT server, telling the firmware when it advertises and when centrals come and go. */
 class ReportingGattServer extends ImplantGattServer {
   constructor(options: ImplantGattOptions, private readonly onLink: (event: LinkEvent) => void) {
@@ -112,19 +124,15 @@ export function devicePlatform(): FirmwarePlatform {
     board: board(),
     clock,
     crypto: createDeviceProvider(),
-    resetReason: 'power-on or restart',
     trust: BUILTIN_TRUST,
     // The worker's creation sizes and scheduling come from the manifest's `therapyWorker` config.
     createTherapyWorker: (): WorkerPort => new Worker(THERAPY_WORKER_MODULE, (config as Record<string, unknown>).therapyWorker as never),
     openBackupIO: () => backupIO(clock),
     openStorageAreas: storageAreas,
-    // The bank adapters (ESP-IDF OTA partitions, nRF52 raw banks) belong to modules/bootloader;
-    // until they exist the device runs without over-the-air updates.
-    openUpdatePlatform: () => undefined,
+    openUpdatePlatform,
     watchPresence,
     watchTamper,
     startRadio: ({ onLink, ...options }: RadioOptions) => void new ReportingGattServer(options, onLink),
-    restart,
     console: (event) => trace(`${formatConsoleLine(event)}\n`),
   };
 }

@@ -48,7 +48,7 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   const say: Say = (topic, text, t = clock.now()) => platform.console({ t, topic, text });
 
   // 1. Therapy, before anything else.
-  say('boot', `${FIRMWARE.model} firmware ${FIRMWARE.version} on ${platform.board}, reset: ${platform.resetReason}`);
+  say('boot', `${FIRMWARE.model} firmware ${FIRMWARE.version} on ${platform.board}${platform.resetReason ? `, reset: ${platform.resetReason}` : ''}`);
   const therapy = startTherapy(platform, say);
   say('therapy', 'therapy machine started: VVI 65 ppm at the power-on reset values (first pace within one interval)');
   const stopMarkers = relayMarkers(therapy, clock, say);
@@ -70,7 +70,7 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   if (access) watchInputs(platform, access, say);
 
   // 4. Bootloader: updates and the trial boot.
-  const updates = storage && access && attempt(say, 'update service', () => startUpdates(platform, storage, access!, therapy, say));
+  const updates = storage && access && attempt(say, 'firmware update banks', () => startUpdates(platform, storage, access!, therapy, say));
 
   // 5. Radio and secure channel.
   const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher([

@@ -42,8 +42,8 @@ export interface FirmwarePlatform {
   readonly clock: Clock;
   /** The device's crypto, its random source already installed (modules/crypto). */
   readonly crypto: CryptoProvider;
-  /** Why the device (re)started, in words ('power-on', 'software restart', 'panic', ...). */
-  readonly resetReason: string;
+  /** Why the device (re)started, in words ('power-on', 'software restart', 'panic', ...), where the port tells. */
+  readonly resetReason?: string;
   /** The manufacturer root keys and revocations built into this firmware. */
   readonly trust: TrustConfig;
 
@@ -64,8 +64,6 @@ export interface FirmwarePlatform {
   /** Builds and starts the GATT server (it advertises once the stack is ready). */
   startRadio(options: RadioOptions): void;
 
-  /** Restarts the device; on the host the simulator reboots the firmware. */
-  restart(): void;
   /** Where the firmware says what it does (the serial console on a board). */
   console(event: ConsoleEvent): void;
 }

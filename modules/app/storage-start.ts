@@ -21,7 +21,7 @@ export function mountStorage(platform: FirmwarePlatform, firmware: string, wallT
   report(storage, say);
   attempt(say, 'boot record', () => {
     const boots = storage.counters.increment('boot');
-    storage.log({ event: 'device.boot', actor: DEVICE_ACTOR, outcome: 'ok', detail: `boot ${boots}; reset ${platform.resetReason}; firmware ${firmware}` });
+    storage.log({ event: 'device.boot', actor: DEVICE_ACTOR, outcome: 'ok', detail: `boot ${boots}; reset ${platform.resetReason ?? 'unknown'}; firmware ${firmware}` });
     say('storage', `boot number ${boots} recorded in the audit log (${storage.audit.lastSeq} entries so far)`);
   });
   return storage;
