@@ -1,7 +1,11 @@
 // Costs of the two most frequent storage writes, in steady state (rings already wrapped, so
-// garbage collection and audit rollover are included, amortised over the calls):
+// garbage collection and audit rollover are included, amortised over the calls), and of the
+// mounts every boot pays:
 //   storage.append.audit   one audit entry: encode, SHA-256 link, HMAC tag, CRC, two programs
 //   storage.write.params   one therapy parameter set (48 bytes): AES-256-GCM seal, CRC, two programs
+//   storage.mount.records  mount 4 wrapped blocks of records: scan, CRC every record, build the index
+//   storage.mount.audit    mount 4 wrapped blocks of audit log: the same, then verify the whole
+//                          chain (a SHA-256 and an HMAC per entry; native crypt on the device)
 // Flash is a RAM stand-in with no cost of its own. Flash operations per write (measured in
 // hosttest/storage/flash-cost.test.ts, quoted in docs/storage.md): about 2.1 programs (data,
 // slot, and the ring's READY and copies amortised) and 0.03 erases (one per ~37 audit entries,
@@ -41,6 +45,20 @@ function fixedRandom(): CryptoProvider {
 const codec: ParamsCodec<Uint8Array> = { encode: (v) => v, decode: (b) => (b.length === 48 ? b : undefined), defaults: () => new Uint8Array(48) };
 const event = { event: 'therapy.program', actor: { role: 'clinician', keyId: '5f3a9c01' }, outcome: 'ok', detail: 'lower rate 60 -> 70 ppm' };
 
+/** A flash image with both rings wrapped: 4 blocks of records, 4 of audit log. */
+function agedAreas() {
+  const records = ramFlash(4);
+  const audit = ramFlash(4);
+  const store = new RecordStore(records);
+  const sealer = new Sealer(fixedRandom(), fixed(32, 5));
+  const params = new ParamsStore(store, sealer, codec);
+  for (let i = 0; i < 200; i++) params.save(fixed(48, i));
+  for (let k = 1; k <= 10; k++) store.put(0x2000 + k, fixed(100, k));
+  const log = new AuditLog(audit, nobleProvider, fixed(32, 3), () => 1_767_225_600_000);
+  for (let i = 0; i < 200; i++) log.append(event);
+  return { records, audit };
+}
+
 export const cases = [
   benchCase({
     name: 'storage.append.audit',
@@ -61,5 +79,15 @@ export const cases = [
       return { params, value };
     },
     run: ({ params, value }) => params.save(value),
+  }),
+  benchCase({
+    name: 'storage.mount.records',
+    setup: agedAreas,
+    run: ({ records }) => new RecordStore(records),
+  }),
+  benchCase({
+    name: 'storage.mount.audit',
+    setup: agedAreas,
+    run: ({ audit }) => new AuditLog(audit, nobleProvider, fixed(32, 3), () => 0),
   }),
 ];

@@ -4,6 +4,8 @@
 // after the therapy self-test.
 import assert from 'node:assert/strict';
 import { issueCertificate } from '../../modules/access/certificate.js';
+import { POLICY } from '../../modules/access/policy.js';
+import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
@@ -179,6 +181,7 @@ describe('app: the assembled firmware on a simulated board', () => {
     assert.ok(backup[0] - lastWorkerPace <= 3 * HEARTBEAT_MS + LRI_MS + 10, `gap ${backup[0] - lastWorkerPace} ms after crash at ${crashAt}`);
     assert.equal(backup[1] - backup[0], LRI_MS);
     assert.ok(lines(b).some((l) => l.startsWith('therapy: BACKUP PACING')));
+    assert.equal(lines(b).filter((l) => l === 'marker: VP ventricular pace (backup pacer)').length, backup.length, 'each backup pace is on the console');
     // A sensed beat (outside the 320 ms refractory period) restarts the backup pacer's interval.
     if (b.clock.now() - paceTimes(b, 'backup').at(-1)! < 400) await run(b.clock, 400);
     b.senseV();
@@ -197,6 +200,33 @@ describe('app: the assembled firmware on a simulated board', () => {
     assert.ok(backup[0] <= FIRST_PACE_BOUND_MS, `first backup pace at ${backup[0]}`);
     assert.ok(lines(b).some((l) => l.startsWith('fault: therapy machine did not start')));
     assert.ok(b.firmware.storage && b.radio.advertising, 'the rest of the firmware still starts');
+    b.firmware.stop();
+  });
+});
+
+describe('app: wiring', () => {
+  it('registers exactly the commands the access policy table lists', () => {
+    const b = new SimBoard({ banks: true }).boot();
+    assert.deepEqual(b.firmware.dispatcher!.names(), Object.keys(POLICY).sort());
+    b.firmware.stop();
+  });
+
+  it('the button opens the pairing window, shown to centrals; the case switch is audited', async () => {
+    const b = new SimBoard().boot();
+    await run(b.clock, 100);
+    const central = new SimulatedCentral(b.radio);
+    central.connect();
+    const info = () => decodeDeviceInfo(central.read(IMPLANT_GATT.deviceInfo))!;
+    assert.equal(info().pairingOpen, false);
+    b.button(true);
+    await run(b.clock, 3500);
+    b.button(false);
+    assert.equal(info().pairingOpen, true);
+    assert.ok(lines(b).includes('access: pairing window open'), lines(b).join('\n'));
+    b.openCase();
+    assert.ok(lines(b).some((l) => l.startsWith('access: TAMPER')));
+    assert.ok(b.firmware.storage!.audit.entries().some((e) => e.event === 'tamper'));
+    central.disconnect();
     b.firmware.stop();
   });
 });

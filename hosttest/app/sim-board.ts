@@ -51,6 +51,10 @@ export interface Booted {
   readonly console: ConsoleEvent[];
   /** Feeds a ventricular sense to the backup pacer (once it runs). */
   senseV(): void;
+  /** The board's button (physical presence), debounced, as the device platform reports it. */
+  button(held: boolean): void;
+  /** The case switch opens. */
+  openCase(): void;
   restarts: number;
 }
 
@@ -92,6 +96,8 @@ export class SimBoard {
     const paces: Pace[] = [];
     const events: ConsoleEvent[] = [];
     let onSense: () => void = () => {};
+    let onButton: (held: boolean) => void = () => {};
+    let onTamper: () => void = () => {};
     let worker: LocalTherapyWorker | undefined;
     const booted = {
       clock, radio, paces, console: events, restarts: 0,
@@ -99,6 +105,8 @@ export class SimBoard {
         return worker;
       },
       senseV: () => onSense(),
+      button: (held: boolean) => onButton(held),
+      openCase: () => onTamper(),
     } as Booted & { firmware: Firmware };
     if (this.bankFlash) this.runBootloader();
     const platform: FirmwarePlatform = {
@@ -125,8 +133,8 @@ export class SimBoard {
         boot: new FlashBootControl(new BootRecordStore(this.bootArea)),
         restart: () => void booted.restarts++,
       },
-      watchPresence: () => {},
-      watchTamper: () => {},
+      watchPresence: (handler) => void (onButton = handler),
+      watchTamper: (handler) => void (onTamper = handler),
       startRadio: ({ onLink, ...options }) => void new ImplantGattServer(options),
       console: (event) => void events.push(event),
     };

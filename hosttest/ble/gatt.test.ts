@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { ADMISSION_RECHECK_MS } from '../../modules/ble/device-gatt.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
@@ -89,5 +90,32 @@ describe('implant GATT server over the host BLE shim', () => {
     clock.advance(0);
     assert.equal(central.connected, false);
     assert.ok(radio.advertising?.connectable);
+  });
+
+  it('stays silent while the gate refuses connections, and advertises again once it allows them', () => {
+    const { radio, clock, gate } = bootImplant();
+    const central = new SimulatedCentral(radio);
+    central.connect();
+    gate.radioOpen = false;
+    central.disconnect();
+    clock.advance(0);
+    const advertising = () => radio.advertising;
+    assert.equal(advertising(), undefined, 'no advertising while refused');
+    clock.advance(ADMISSION_RECHECK_MS * 5);
+    assert.equal(advertising(), undefined);
+    gate.radioOpen = true;
+    clock.advance(ADMISSION_RECHECK_MS);
+    assert.ok(advertising()?.connectable);
+  });
+
+  it('drops a connection the gate refuses before any handshake work', () => {
+    const { radio, clock, gate } = bootImplant();
+    gate.connectionStatus = Status.RATE_LIMITED;
+    const central = new SimulatedCentral(radio);
+    central.connect();
+    clock.advance(0);
+    assert.equal(central.connected, false);
+    assert.equal(gate.admitted, 0, 'no handshake was admitted');
+    assert.ok(radio.advertising?.connectable, 'advertising resumes for the next central');
   });
 });

@@ -41,10 +41,20 @@ export function keyPair(prng: Prng): KeyPair {
 export class TestGate implements ChannelGate {
   readonly events: ChannelEvent[] = [];
   admitStatus: StatusCode = Status.OK;
+  connectionStatus: StatusCode = Status.OK;
+  radioOpen = true;
   admitted = 0;
   authenticated = 0;
 
   constructor(readonly allowed: Uint8Array[]) {}
+
+  connectable(): boolean {
+    return this.radioOpen;
+  }
+
+  admitConnection(): StatusCode {
+    return this.connectionStatus;
+  }
 
   admit(): StatusCode {
     this.admitted++;

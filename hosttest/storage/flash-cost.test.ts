@@ -1,12 +1,13 @@
 // Flash operations per write, in steady state (after the rings have wrapped): the figures
 // docs/storage.md quotes, and a guard that they do not grow.
 import assert from 'node:assert/strict';
-import { FlashError } from '../../modules/core/flash-area.js';
-import { moddableFlashArea, type ModdableFlash } from '../../modules/storage/flash-adapter.js';
+import Flash from 'flash';
+import { ModdableFlashArea } from '../../modules/platform/flash-area.js';
 import { AuditLog } from '../../modules/storage/audit-log.js';
 import { RecordStore } from '../../modules/storage/record-store.js';
 import { testHost } from '../lib/host.js';
-import { NorFlash } from '../sim/nor-flash.js';
+import type { NorFlash } from '../sim/nor-flash.js';
+import { installFlashPartition, virtualHost } from '../shims/host-control.js';
 import { flash, seededCrypto, WRITE_SIZES } from './fixture.js';
 
 function perWrite(f: NorFlash, write: () => void, warmup: number, measured: number): { programs: number; erases: number } {
@@ -34,29 +35,12 @@ describe('flash operations per write', () => {
   }
 });
 
-describe('FlashArea over the Moddable flash module', () => {
-  /** A stand-in with the SDK's Flash surface, over the NOR simulator. */
-  const fake = (nor: NorFlash): ModdableFlash => ({
-    byteLength: nor.size,
-    blockSize: nor.eraseSize,
-    read: (offset, length) => nor.read(offset, length).buffer as ArrayBuffer,
-    write: (offset, length, buffer) => nor.program(offset, new Uint8Array(ArrayBuffer.isView(buffer) ? buffer.buffer : buffer, ArrayBuffer.isView(buffer) ? buffer.byteOffset : 0, length)),
-    erase: (block) => nor.eraseBlock(block),
-  });
-
-  it('passes reads, programs and erases through, and checks alignment and bounds first', () => {
-    const nor = flash(3, 4);
-    const area = moddableFlashArea(fake(nor), 4);
-    assert.deepEqual([area.size, area.eraseSize, area.writeSize], [3 * 4096, 4096, 4]);
-    area.program(8, Uint8Array.of(1, 2, 3, 4));
-    assert.deepEqual(area.read(8, 4), Uint8Array.of(1, 2, 3, 4));
-    area.eraseBlock(0);
-    assert.deepEqual(area.read(8, 4), new Uint8Array(4).fill(0xff));
-    assert.throws(() => area.program(2, new Uint8Array(4)), (e: FlashError) => e.code === 'alignment');
-    assert.throws(() => area.read(3 * 4096 - 2, 4), (e: FlashError) => e.code === 'bounds');
-    assert.throws(() => area.eraseBlock(3), (e: FlashError) => e.code === 'bounds');
-    const store = new RecordStore(area);
+describe('RecordStore over the Moddable flash module', () => {
+  it('keeps a record across a remount through ModdableFlashArea and the flash shim', () => {
+    virtualHost('nrf52');
+    installFlashPartition('storage', flash(3, 4));
+    const store = new RecordStore(new ModdableFlashArea(new Flash('storage'), 4));
     store.put(1, Uint8Array.of(9));
-    assert.deepEqual(new RecordStore(moddableFlashArea(fake(nor), 4)).get(1), Uint8Array.of(9));
+    assert.deepEqual(new RecordStore(new ModdableFlashArea(new Flash('storage'), 4)).get(1), Uint8Array.of(9));
   });
 });

@@ -1,4 +1,5 @@
 // Access control as the secure channel's gate (modules/channel/hooks.ts ChannelGate):
+//   connectable(), admitConnection()  radio level: lockout and energy bucket before any message
 //   admit()            refuses XX outside pairing/presence/factory, then lockout and energy bucket
 //   authenticatePeer() decides the role (authenticator.ts)
 //   sessionEvent()     audits the channel's security events
@@ -15,10 +16,7 @@ export class AccessGate implements ChannelGate {
 
   constructor(private readonly access: AccessControl) {}
 
-  /**
-   * For the BLE adapter: whether to advertise as connectable now, and the check when a central
-   * connects (before it sends anything). Not part of ChannelGate: the radio calls these.
-   */
+  /** The radio's checks (modules/ble/device-gatt.ts): advertise only while a connection could be admitted. */
   connectable(): boolean {
     return this.access.admission.connectable();
   }

@@ -29,11 +29,10 @@ export function formatConsoleLine(event: ConsoleEvent): string {
   return `[${seconds.padStart(9)}] ${event.topic}: ${event.text}`;
 }
 
-const LINE = /^\[\s*(\d+\.\d{3})\] ([a-z]+): (.*)$/;
-
 /** The event a console line carries, or undefined for any other text (a trace from elsewhere). */
 export function parseConsoleLine(line: string): ConsoleEvent | undefined {
-  const m = LINE.exec(line);
+  // Made per call: a preloaded module keeps no RegExp at module scope (it would be read-only in flash).
+  const m = /^\[\s*(\d+\.\d{3})\] ([a-z]+): (.*)$/.exec(line);
   if (!m || !(CONSOLE_TOPICS as readonly string[]).includes(m[2])) return undefined;
   return { t: Math.round(Number(m[1]) * 1000), topic: m[2] as ConsoleTopic, text: m[3] };
 }

@@ -13,6 +13,7 @@
 import { AccessControl } from '../access/access-control.js';
 import { accessCommands } from '../access/commands.js';
 import { storagePorts } from '../access/storage-ports.js';
+import type { TrustedTime } from '../access/trusted-time.js';
 import { updateCommands } from '../bootloader/commands.js';
 import type { TrialOutcome } from '../bootloader/trial.js';
 import type { UpdateService } from '../bootloader/update-service.js';
@@ -27,7 +28,8 @@ import { attempt, describeError } from './step.js';
 import type { Say } from './step.js';
 import { DEVICE_ACTOR, mountStorage } from './storage-start.js';
 import { persistingTherapy, restoreParams, therapyParamsCodec } from './therapy-params.js';
-import { relayMarkers, startTherapy } from './therapy-start.js';
+import { relayMarkers } from './marker-relay.js';
+import { startTherapy } from './therapy-start.js';
 import { startUpdates } from './update-start.js';
 
 /** The running firmware's parts, for tests and the host simulator; `undefined` where a step failed. */
@@ -54,8 +56,9 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   const stopMarkers = relayMarkers(therapy, clock, say);
 
   // 2. Storage, and the stored pacing parameters.
-  let access: AccessControl | undefined;
-  const storage = mountStorage(platform, FIRMWARE.version, () => (access?.time.now() ?? 0) * 1000, say);
+  // Audit entries carry trusted wall time once access control (step 3) knows it.
+  let time: TrustedTime | undefined;
+  const storage = mountStorage(platform, FIRMWARE.version, () => (time?.now() ?? 0) * 1000, say);
   const params = storage && attempt(say, 'parameter store', () => storage.params(therapyParamsCodec));
   const paramsNotice = (ok: boolean, text: string): void => {
     say(ok ? 'therapy' : 'fault', text);
@@ -64,21 +67,22 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   if (params) restoreParams(therapy, params, paramsNotice).catch((error: unknown) => say('fault', `parameter restore failed: ${describeError(error)}`));
 
   // 3. Access control.
-  access = storage && attempt(say, 'access control', () => new AccessControl({
+  const access = storage && attempt(say, 'access control', () => new AccessControl({
     clock, crypto: platform.crypto, ...storagePorts(storage), trustConfig: platform.trust, display: (line) => say('access', line),
   }));
+  time = access?.time;
   if (access) watchInputs(platform, access, say);
 
   // 4. Bootloader: updates and the trial boot.
-  const updates = storage && access && attempt(say, 'firmware update banks', () => startUpdates(platform, storage, access!, therapy, say));
+  const updates = storage && access && attempt(say, 'firmware update banks', () => startUpdates(platform, storage, access, therapy, say));
 
   // 5. Radio and secure channel.
   const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher([
     ...therapyCommands(params ? persistingTherapy(therapy, params, paramsNotice) : therapy),
-    ...accessCommands(access!),
+    ...accessCommands(access),
     ...(updates ? updateCommands(updates.service) : []),
-  ], access!, say));
-  if (access && dispatcher) attempt(say, 'radio', () => startRadio(platform, access!, dispatcher, therapy, say));
+  ], access, say));
+  if (access && dispatcher) attempt(say, 'radio', () => startRadio(platform, access, dispatcher, therapy, say));
   say('boot', 'start-up complete');
 
   return {

@@ -15,7 +15,7 @@ import type { TherapySupervisor } from '../therapy/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
 import { describeError } from './step.js';
 import type { Say } from './step.js';
-import { therapySelfTest } from './therapy-start.js';
+import { therapySelfTest } from './therapy-self-test.js';
 
 /** A trial image that has not confirmed within this time is reverted. */
 export const CONFIRM_WITHIN_MS = 60_000;

@@ -6,11 +6,12 @@
 import BLEServer from 'bleserver';
 import { uuid } from 'btutils';
 import GAP from 'gap';
-import type { Clock } from '../core/clock.js';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CommandDispatcher } from '../channel/commands.js';
 import { DeviceConnection } from '../channel/connection.js';
 import type { ChannelGate } from '../channel/hooks.js';
+import { Status } from '../channel/status.js';
 import type { KeyPair } from '../channel/noise/suite.js';
 import { encodeDeviceInfo } from './device-info.js';
 import type { DeviceInfo } from './device-info.js';
@@ -27,6 +28,9 @@ export interface ImplantGattOptions {
   readonly deviceInfo: () => DeviceInfo;
 }
 
+/** While the gate refuses connections, how often to ask it again (presence can open it at any time). */
+export const ADMISSION_RECHECK_MS = 1000;
+
 interface NotifyTarget {
   uuid: ArrayBuffer;
   handle: number;
@@ -39,6 +43,7 @@ export class ImplantGattServer extends BLEServer {
   private connection: DeviceConnection | undefined;
   private response: NotifyTarget | undefined;
   private sessions = 0;
+  private recheck: TimerHandle | undefined;
   /** Notifications dropped because the central had not subscribed to the response characteristic. */
   droppedNotifications = 0;
 
@@ -53,6 +58,13 @@ export class ImplantGattServer extends BLEServer {
   }
 
   private advertise(): void {
+    this.options.clock.clearTimeout(this.recheck);
+    this.recheck = undefined;
+    if (this.options.gate.connectable?.() === false) {
+      // Lockout or an empty energy bucket: no advertising at all, so floods cost no radio time.
+      this.recheck = this.options.clock.setTimeout(() => this.advertise(), ADMISSION_RECHECK_MS);
+      return;
+    }
     // Flags 6 (general discoverable, no BR/EDR) make it connectable; the default 0x04 would not.
     // Only the service UUID is advertised: the same for every implant, so it tracks no one.
     this.startAdvertising({
@@ -62,6 +74,11 @@ export class ImplantGattServer extends BLEServer {
   }
 
   override onConnected(): void {
+    const admission = this.options.gate.admitConnection?.() ?? Status.OK;
+    if (admission !== Status.OK) {
+      this.disconnect(); // refused before it can send anything: no reassembly, no crypto
+      return;
+    }
     this.connection?.close();
     this.response = undefined;
     this.connection = new DeviceConnection({

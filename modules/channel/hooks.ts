@@ -1,5 +1,6 @@
 // Where the access-control layer plugs into the secure channel (modules/access implements these).
-// The channel calls them in this order for every handshake:
+// The radio asks connectable() before it advertises and admitConnection() when a central
+// connects, before any message. The channel then calls, for every handshake:
 //   admit()            before any Diffie-Hellman: rate limits, lockout, pairing window
 //   authenticatePeer() once the initiator's static key and payload are decrypted and authenticated by Noise
 //   sessionEvent()     for the audit log, on every outcome that matters for security
@@ -48,6 +49,10 @@ export interface ChannelEvent {
 }
 
 export interface ChannelGate {
+  /** Whether to advertise connectably now; while false the radio stays silent (no radio energy spent). Absent: always. */
+  connectable?(): boolean;
+  /** A central connected, before it sends anything: Status.OK, or the refusal (the link is dropped). Absent: always OK. */
+  admitConnection?(): StatusCode;
   admit(request: AdmissionRequest): StatusCode;
   authenticatePeer(claim: PeerClaim): PeerDecision;
   sessionEvent?(event: ChannelEvent): void;

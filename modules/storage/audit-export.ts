@@ -155,10 +155,8 @@ function sameEntry(a: AuditEntry, b: AuditEntry): boolean {
     && a.actor.role === b.actor?.role && a.actor.keyId === b.actor?.keyId && (a.detail ?? '') === (b.detail ?? '');
 }
 
-const HEX = /^(?:[0-9a-f]{2})*$/;
-
 function isHex(value: unknown, bytes?: number): value is string {
-  return typeof value === 'string' && HEX.test(value) && (bytes === undefined || value.length === 2 * bytes);
+  return typeof value === 'string' && /^(?:[0-9a-f]{2})*$/.test(value) && (bytes === undefined || value.length === 2 * bytes);
 }
 
 function isSeq(value: unknown): value is number {
