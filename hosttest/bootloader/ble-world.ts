@@ -83,12 +83,12 @@ export function bleWorld(options: BleWorldOptions) {
       central.exchangeMtu(247);
       central.pair();
       central.enableNotifications(IMPLANT_GATT.response);
-      let route: string = IMPLANT_GATT.control;
       const link: FragmentLink = {
         get mtu() {
           return central.mtu;
         },
-        write: (fragment) => central.write(route, fragment, { withoutResponse: route === IMPLANT_GATT.otaData }),
+        write: (fragment) => central.write(IMPLANT_GATT.control, fragment),
+        writeBulk: (fragment) => central.write(IMPLANT_GATT.otaData, fragment, { withoutResponse: true }),
         listen(onFragment, onClosed) {
           central.onNotification = (n) => n.uuid === IMPLANT_GATT.response && onFragment(n.value);
           central.onDisconnected = onClosed;
@@ -98,14 +98,7 @@ export function bleWorld(options: BleWorldOptions) {
         crypto, clock, link, pattern: 'IK', staticKey: programmers[who], certificate: new Uint8Array([0xa0]), deviceStatic: deviceKey.publicKey,
       });
       await client.connect();
-      return {
-        request(name, args) {
-          route = name === 'ota.chunk' ? IMPLANT_GATT.otaData : IMPLANT_GATT.control;
-          const answer = client.request(name, args); // writes its fragments before it awaits
-          route = IMPLANT_GATT.control;
-          return answer;
-        },
-      };
+      return client;
     },
   };
   return w;

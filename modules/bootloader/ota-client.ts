@@ -9,7 +9,8 @@ import { splitPackage } from './package.js';
 import { updateErrorOf } from './status.js';
 
 export interface OtaLink {
-  request(name: string, args?: CborValue): Promise<{ readonly status: number; readonly result: CborValue }>;
+  /** `bulk` asks for the link's bulk path (GATT write without response on the OTA data characteristic). */
+  request(name: string, args?: CborValue, options?: { bulk?: boolean }): Promise<{ readonly status: number; readonly result: CborValue }>;
 }
 
 export interface OtaProgress {
@@ -47,8 +48,8 @@ function num(result: CborValue, name: string): number {
   return v;
 }
 
-async function call(link: OtaLink, name: string, args?: CborValue): Promise<CborValue> {
-  const r = await link.request(name, args);
+async function call(link: OtaLink, name: string, args?: CborValue, bulk = false): Promise<CborValue> {
+  const r = await link.request(name, args, { bulk });
   if (r.status !== Status.OK) throw new OtaError(r.status, updateErrorOf(r.status) ?? `status ${r.status}`);
   return r.result;
 }
@@ -85,7 +86,7 @@ async function stream(link: OtaLink, image: Uint8Array, from: number, chunk: num
   while (next < image.length || inflight.length > 0) {
     while (next < image.length && inflight.length < depth) {
       const end = Math.min(next + chunk, image.length);
-      const request = call(link, 'ota.chunk', new Map<string, CborValue>([['offset', next], ['data', image.subarray(next, end)]]));
+      const request = call(link, 'ota.chunk', new Map<string, CborValue>([['offset', next], ['data', image.subarray(next, end)]]), true);
       request.catch(() => {}); // observed below, in order
       inflight.push(request);
       next = end;
