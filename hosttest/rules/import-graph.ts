@@ -68,8 +68,6 @@ const FIRMWARE = 'modules/';
 const NOBLE_BUNDLE = Object.freeze(['modules/crypto/noble-entry.ts', 'modules/crypto/noble-device-entry.ts']);
 const THERAPY = 'modules/therapy/';
 const THERAPY_FORBIDDEN = Object.freeze(['modules/ble/', 'modules/channel/', 'modules/bootloader/', 'modules/access/']);
-/** Therapy's command table runs on the main machine and plugs into the channel's dispatcher by design. */
-const THERAPY_CHANNEL_ADAPTER = 'modules/therapy/commands.ts';
 
 /** Portable core: firmware files that are neither device adapters nor platform glue. */
 export function isPortableCore(path: string): boolean {
@@ -115,7 +113,7 @@ export function checkLayerRules(graph: Map<string, ImportEdge[]>): Violation[] {
       if (chain.length === 2 && target.kind === 'opaque') {
         violations.push({ rule: 'every import can be followed (literal specifier, existing file)', chain });
       }
-      if (file.startsWith(THERAPY) && file !== THERAPY_CHANNEL_ADAPTER && target.kind === 'file' && THERAPY_FORBIDDEN.some((p) => target.path.startsWith(p))) {
+      if (file.startsWith(THERAPY) && target.kind === 'file' && THERAPY_FORBIDDEN.some((p) => target.path.startsWith(p))) {
         violations.push({ rule: 'therapy imports nothing from ble, channel, bootloader or access', chain });
       }
       if (chain.length === 2 && target.kind === 'file' && NOBLE_BUNDLE.includes(target.path) && !NOBLE_BUNDLE.includes(file)) {

@@ -7,7 +7,7 @@ import type { SessionView } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
 import { decodeCbor } from '../../modules/core/cbor.js';
 import type { CborValue } from '../../modules/core/cbor.js';
-import { therapyCommands } from '../../modules/therapy/commands.js';
+import { therapyCommands } from '../../modules/app/therapy-commands.js';
 import { TherapyStatus } from '../../modules/therapy/status.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
 import { VirtualClock } from '../sim/virtual-clock.js';

@@ -24,7 +24,7 @@ const PRESENCE = true;
 const REMOTE = false;
 
 export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
-  // --- therapy (modules/therapy/commands.ts). Reading status is open to the patient and to an
+  // --- therapy (modules/app/therapy-commands.ts). Reading status is open to the patient and to an
   // emergency team; any change to pacing needs the clinician AND the magnet, except Pace-Now,
   // which an emergency team may also start. Interrogation discloses patient data: logged.
   'therapy.interrogate': row(['patient', 'clinician', 'emergency'], REMOTE, LOG),

@@ -19,7 +19,7 @@ import type { TrialOutcome } from '../bootloader/trial.js';
 import type { UpdateService } from '../bootloader/update-service.js';
 import type { CommandDispatcher } from '../channel/commands.js';
 import type { Storage } from '../storage/storage.js';
-import { therapyCommands } from '../therapy/commands.js';
+import { therapyCommands } from './therapy-commands.js';
 import type { TherapySupervisor } from '../therapy/supervisor.js';
 import { FIRMWARE } from './firmware-info.js';
 import type { FirmwarePlatform } from './platform.js';

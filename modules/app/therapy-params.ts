@@ -6,7 +6,7 @@
 import { decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
 import type { ParamsCodec, ParamsStore } from '../storage/params-store.js';
-import type { TherapyPort } from '../therapy/commands.js';
+import type { TherapyPort } from './therapy-commands.js';
 import { parameterChecksum } from '../therapy/engine.js';
 import { POR } from '../therapy/params.js';
 import type { PacingParameters } from '../therapy/params.js';

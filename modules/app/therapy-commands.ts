@@ -1,4 +1,6 @@
-// Therapy commands for the secure channel (docs/therapy.md, "Commands"). Who may run each one is
+// Therapy commands for the secure channel (docs/therapy.md, "Commands"): main-machine glue
+// between the channel's dispatcher and the TherapySupervisor, kept out of modules/therapy so that
+// therapy depends on nothing of the radio or the channel. Who may run each one is
 // the access policy's business (modules/access/policy.ts); these only define names, argument
 // schemas and handlers. Every handler forwards to the therapy machine, which validates again.
 import { defineCommand, fail, ok } from '../channel/commands.js';
@@ -6,12 +8,12 @@ import type { CommandReply, CommandSpec } from '../channel/commands.js';
 import { NO_ARGS, s } from '../channel/schema.js';
 import type { FieldSchema } from '../channel/schema.js';
 import type { CborValue } from '../core/cbor.js';
-import { PROGRAMMABLE_MODES } from './modes.js';
-import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from './params.js';
-import type { Reply } from './protocol.js';
-import { TherapyStatus } from './status.js';
-import type { RequestBody } from './supervisor.js';
-import type { TherapyErrorCode } from './therapy.js';
+import { PROGRAMMABLE_MODES } from '../therapy/modes.js';
+import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from '../therapy/params.js';
+import type { Reply } from '../therapy/protocol.js';
+import { TherapyStatus } from '../therapy/status.js';
+import type { RequestBody } from '../therapy/supervisor.js';
+import type { TherapyErrorCode } from '../therapy/therapy.js';
 
 /** What the commands need from the main side's TherapySupervisor. */
 export interface TherapyPort {
