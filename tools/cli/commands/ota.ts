@@ -75,12 +75,22 @@ export const otaCommand: Command = {
     const centrals: SimulatedCentral[] = [];
     let dropped = false;
     let last = 0;
+    // Redraw a bar in place on a terminal; elsewhere (a log, CI) one line per 10% is enough.
+    const interactive = !f.json && process.stderr.isTTY === true;
+    let lastTenth = -1;
+    const showProgress = (committed: number, size: number, resumes: number): void => {
+      if (interactive) process.stderr.write(bar(committed, size, resumes));
+      else if (!f.json && Math.floor((10 * committed) / size) > lastTenth) {
+        lastTenth = Math.floor((10 * committed) / size);
+        process.stderr.write(`${bar(committed, size, resumes).slice(1)}\n`);
+      }
+    };
     try {
       const { resumes } = await sendUpdate(pkg, {
         connect: () => w.connect('manufacturer', centrals),
         onProgress: (p) => {
           last = p.committed;
-          if (!f.json) process.stderr.write(bar(p.committed, p.size, p.resumes));
+          showProgress(p.committed, p.size, p.resumes);
           if (dropAt !== undefined && !dropped && p.committed >= dropAt) {
             dropped = true;
             centrals.at(-1)?.disconnect();
@@ -88,7 +98,7 @@ export const otaCommand: Command = {
           }
         },
       });
-      if (!f.json) process.stderr.write('\n');
+      if (interactive) process.stderr.write('\n');
       w.clock.advance(1000); // the device restarts after its activation reply
       const outcome = w.dev.restartRequested ? await w.boot() : 'not-restarted';
       if (outcome === 'reverted') await w.boot();
@@ -97,7 +107,7 @@ export const otaCommand: Command = {
       io.out(f.json ? JSON.stringify(result) : `sent ${size} bytes (${resumes} resume${resumes === 1 ? '' : 's'}); trial ${outcome}; device runs ${result.running}, security counter ${result.securityCounter}`);
       return outcome === 'confirmed' ? 0 : 1;
     } catch (error) {
-      if (!f.json) process.stderr.write('\n');
+      if (interactive) process.stderr.write('\n');
       if (!(error instanceof OtaError)) throw error;
       io.out(f.json ? JSON.stringify({ sent: last, refused: error.code, status: error.status }) : `device refused the update: ${error.code} (status ${error.status})`);
       return 1;
