@@ -4,7 +4,6 @@
 //                        program calls, progress marks). Flash itself is a RAM stand-in with no
 //                        cost of its own: on the board programming is native and its time is the chip's.
 //   ota.manifest.verify  open a signed manifest: COSE_Sign1 parse, Ed25519 verify, strict CBOR decode
-import type { FlashArea } from '../../modules/core/flash-area.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import type { Manifest } from '../../modules/bootloader/manifest.js';
@@ -12,27 +11,13 @@ import { openManifest, signManifest } from '../../modules/bootloader/signed-mani
 import { Stager } from '../../modules/bootloader/stager.js';
 import { keyIdOf } from '../../modules/access/key-id.js';
 import { benchCase } from './types.js';
+import { fixedBytes, ramFlash } from '../fixtures.js';
 
 const KIB = 1024;
 const IMAGE_KIB = 60;
 const crypto = nobleProvider;
 
-const fixed = (length: number, seed: number) => {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = (seed + i * 41) & 0xff;
-  return out;
-};
-
-/** A bank in RAM: NOR-shaped, but erase and program are single native fill/set calls. */
-function ramBank(blocks: number): FlashArea {
-  const cells = new Uint8Array(blocks * 4096).fill(0xff);
-  return {
-    size: cells.length, eraseSize: 4096, writeSize: 4,
-    read: (offset, length) => cells.slice(offset, offset + length),
-    program: (offset, data) => void cells.set(data, offset),
-    eraseBlock: (block) => void cells.fill(0xff, block * 4096, (block + 1) * 4096),
-  };
-}
+const fixed = (length: number, seed: number) => fixedBytes(length, seed, 41);
 
 function signer() {
   const secretKey = fixed(32, 7);
@@ -55,7 +40,7 @@ export const cases = [
       const image = new Uint8Array(IMAGE_KIB * KIB);
       for (let i = 0; i < IMAGE_KIB; i++) image.set(plain, i * KIB);
       const key = fixed(32, 4), nonce = fixed(12, 5), ad = fixed(16, 6);
-      const bank = ramBank(IMAGE_KIB / 4 + 1);
+      const bank = ramFlash(IMAGE_KIB / 4 + 1);
       const layout = bankLayout(bank);
       const manifest = manifestFor(image);
       const manifestBytes = signManifest(crypto, signer(), manifest);

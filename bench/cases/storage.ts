@@ -10,7 +10,6 @@
 // hosttest/storage/flash-cost.test.ts, quoted in docs/storage.md): about 2.1 programs (data,
 // slot, and the ring's READY and copies amortised) and 0.03 erases (one per ~37 audit entries,
 // one per ~40 parameter writes).
-import type { FlashArea } from '../../modules/core/flash-area.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
 import { AuditLog } from '../../modules/storage/audit-log.js';
@@ -18,23 +17,9 @@ import { ParamsStore, type ParamsCodec } from '../../modules/storage/params-stor
 import { RecordStore } from '../../modules/storage/record-store.js';
 import { Sealer } from '../../modules/storage/sealer.js';
 import { benchCase } from './types.js';
+import { fixedBytes, ramFlash } from '../fixtures.js';
 
-const fixed = (length: number, seed: number) => {
-  const out = new Uint8Array(length);
-  for (let i = 0; i < length; i++) out[i] = (seed + i * 29) & 0xff;
-  return out;
-};
-
-/** NOR-shaped RAM: erase and program are single native fill/set calls. */
-function ramFlash(blocks: number): FlashArea {
-  const cells = new Uint8Array(blocks * 4096).fill(0xff);
-  return {
-    size: cells.length, eraseSize: 4096, writeSize: 4,
-    read: (offset, length) => cells.slice(offset, offset + length),
-    program: (offset, data) => void cells.set(data, offset),
-    eraseBlock: (block) => void cells.fill(0xff, block * 4096, (block + 1) * 4096),
-  };
-}
+const fixed = (length: number, seed: number) => fixedBytes(length, seed, 29);
 
 /** Benchmarks do the same work every run: nonces come from a counter here, never on a device. */
 function fixedRandom(): CryptoProvider {

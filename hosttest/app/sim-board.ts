@@ -135,7 +135,7 @@ export class SimBoard {
       },
       watchPresence: (handler) => void (onButton = handler),
       watchTamper: (handler) => void (onTamper = handler),
-      startRadio: ({ onLink, ...options }) => void new ImplantGattServer(options),
+      startRadio: (options) => void new ImplantGattServer(options),
       console: (event) => void events.push(event),
     };
     booted.firmware = startFirmware(platform);

@@ -1,10 +1,12 @@
 // The test and simulator side of the Moddable host shims: which platform's behaviour to mimic,
-// which clock drives Timer and Time, the flash partitions, the GPIO lines, the analog inputs,
+// which clock drives Timer and Time, the flash partitions (with the ESP32 OTA data), the GPIO lines, the analog inputs,
 // the preference store, the reset reason, restarts and where trace output goes.
 // Tests call resetHost() before each case; `implant run` calls useRealTime().
 import type { Clock } from '../../modules/core/clock.js';
 import type { NorFlash } from '../sim/nor-flash.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
+import { Esp32Ota } from './host/esp32-ota.js';
+import type { Esp32OtaPartitions } from './host/esp32-ota.js';
 import { PinBank } from './host/pin-bank.js';
 import { PreferenceStore } from './host/preference-store.js';
 import { WallClock } from './host/wall-clock.js';
@@ -44,6 +46,7 @@ function freshState() {
     time: undefined as HostTime | undefined,
     partitions: new Map<string, NorFlash>(),
     chip: undefined as NorFlash | undefined,
+    ota: undefined as Esp32Ota | undefined,
     pins: new PinBank(() => hostTime().clock.now()),
     analog: new Map<number, number>(),
     preferences: new PreferenceStore(),
@@ -83,10 +86,19 @@ export function useVirtualClock(clock: VirtualClock): void {
   state.time = { clock, block: (ms) => clock.skip(ms) };
 }
 
-/** Timers and ticks follow wall time from now (ticks start at 0, as after a boot). */
-export function useRealTime(): void {
-  const clock = new WallClock();
+/**
+ * Timers and ticks follow wall time from now (ticks start at 0, as after a boot), or from `origin`
+ * (a realTimeOrigin() of another thread: a worker thread shares its owner's time base).
+ */
+export function useRealTime(origin?: number): void {
+  const clock = new WallClock(origin);
   state.time = { clock, block: (ms) => clock.block(ms) };
+}
+
+/** The origin of the real-time clock in use, to hand to a worker thread; undefined on a virtual clock. */
+export function realTimeOrigin(): number | undefined {
+  const clock = state.time?.clock;
+  return clock instanceof WallClock ? clock.origin : undefined;
 }
 
 export function hostTime(): HostTime {
@@ -99,8 +111,26 @@ export function installFlashPartition(name: string, flash: NorFlash): void {
   state.partitions.set(name, flash);
 }
 
+/** A partition by label; with OTA partitions installed, "running" and "nextota" follow otadata. */
 export function flashPartition(name: string): NorFlash | undefined {
+  if (state.ota && (name === 'running' || name === 'nextota')) return state.ota.partition(name);
   return state.partitions.get(name);
+}
+
+/**
+ * The ESP32 OTA layout: otadata (also served as the data partition "otadata") and the app slots
+ * that "running" and "nextota" resolve to. Installing powers the chip on, so the bootloader runs
+ * once; a test models each later reset with the returned model's reset(). System.restart() does
+ * not reset it: on the host a restart ends the run, and the next run installs the partitions again.
+ */
+export function installOtaPartitions(partitions: Esp32OtaPartitions): Esp32Ota {
+  state.ota = new Esp32Ota(partitions);
+  state.partitions.set('otadata', partitions.otadata);
+  return state.ota;
+}
+
+export function otaPartitions(): Esp32Ota | undefined {
+  return state.ota;
 }
 
 /** The whole chip, for nRF52 raw regions `new Flash(offset, byteLength)`. */

@@ -9,10 +9,13 @@
 // An exception that escapes the worker's code ends its thread; on the device an unhandled
 // exception aborts the machine. The SDK gives the owner no error callback: it notices by silence.
 // Creation options (memory sizes, priority, core) are accepted and checked for type only.
+// Time: on a board both machines read one clock. When the owner runs on real time, the thread is
+// given the owner's time origin, so its Timer and Time.ticks read the owner's time to the ms.
 import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
+import { realTimeOrigin } from './host-control.js';
 
 export interface WorkerOptions {
   static?: number;
@@ -70,7 +73,7 @@ class Worker {
     checkOptions(options);
     const shared = new SharedArrayBuffer(4 + ERROR_BYTES);
     const status = new Int32Array(shared, 0, 1);
-    this.#thread = new NodeWorker(BOOTSTRAP, { workerData: { url: moduleUrl(module), shared }, execArgv: [] });
+    this.#thread = new NodeWorker(BOOTSTRAP, { workerData: { url: moduleUrl(module), shared, timeOrigin: realTimeOrigin() }, execArgv: [] });
     if (Atomics.wait(status, 0, 0, STARTUP_TIMEOUT_MS) === 'timed-out') {
       void this.#thread.terminate();
       throw new Error('worker: module did not finish loading');

@@ -1,7 +1,9 @@
 // The "worker" shim keeps the SDK's semantics: a blocking constructor that throws when the module
 // throws, ordered copies of messages both ways, self.close(), and terminate().
 import assert from 'node:assert/strict';
+import Time from 'time';
 import Worker from 'worker';
+import { resetHost, useRealTime } from '../shims/host-control.js';
 
 const ECHO = 'hosttest/therapy/workers/echo-worker';
 
@@ -64,6 +66,25 @@ describe('worker shim', () => {
           return true;
         }
       });
+    }
+  });
+
+  it('a worker started by an owner on real time reads the owner\'s clock, not one from its own start', async () => {
+    resetHost();
+    useRealTime();
+    try {
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const worker = new Worker(ECHO);
+      const reply = collect(worker, 1);
+      const before = Time.ticks;
+      worker.postMessage({ op: 'ticks' });
+      const [{ ticks }] = await reply;
+      const after = Time.ticks;
+      worker.terminate();
+      assert.ok(before >= 300, `owner clock ${before}`);
+      assert.ok(ticks >= before && ticks <= after, `worker ${ticks} ms outside the owner's ${before}..${after} ms`);
+    } finally {
+      resetHost();
     }
   });
 });

@@ -5,7 +5,6 @@
 // hosttest/shims/, so the simulator exercises exactly what the board runs.
 import { BUILTIN_TRUST } from '../access/builtin-trust.js';
 import { ImplantGattServer } from '../ble/device-gatt.js';
-import type { ImplantGattOptions } from '../ble/device-gatt.js';
 import { Esp32BootControl, esp32Banks } from '../bootloader/device-esp32-boot.js';
 import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
@@ -27,7 +26,7 @@ import Monitor from 'pins/digital/monitor';
 import Timer from 'timer';
 import Worker from 'worker';
 import { formatConsoleLine } from './console.js';
-import type { Board, FirmwarePlatform, LinkEvent, RadioOptions } from './platform.js';
+import type { Board, FirmwarePlatform, RadioOptions } from './platform.js';
 
 /** The data partition of the record store and the audit log (platforms/esp32/partitions.csv; nRF52 "storage"). */
 const STORAGE_PARTITION = 'storage';
@@ -95,29 +94,6 @@ function openUpdatePlatform(): UpdatePlatform | undefined {
   return { banks: esp32Banks(1), boot: new Esp32BootControl(), restart };
 }
 
-/** The GATT server, telling the firmware when it advertises and when centrals come and go. */
-class ReportingGattServer extends ImplantGattServer {
-  constructor(options: ImplantGattOptions, private readonly onLink: (event: LinkEvent) => void) {
-    super(options);
-  }
-
-  override onReady(): void {
-    super.onReady();
-    this.onLink('advertising');
-  }
-
-  override onConnected(): void {
-    super.onConnected();
-    this.onLink('connected');
-  }
-
-  override onDisconnected(): void {
-    super.onDisconnected();
-    this.onLink('disconnected');
-    this.onLink('advertising');
-  }
-}
-
 export function devicePlatform(): FirmwarePlatform {
   const clock = new TimerClock();
   return {
@@ -132,7 +108,7 @@ export function devicePlatform(): FirmwarePlatform {
     openUpdatePlatform,
     watchPresence,
     watchTamper,
-    startRadio: ({ onLink, ...options }: RadioOptions) => void new ReportingGattServer(options, onLink),
+    startRadio: (options: RadioOptions) => void new ImplantGattServer(options),
     console: (event) => trace(`${formatConsoleLine(event)}\n`),
   };
 }

@@ -4,37 +4,23 @@
 // Nothing here names a Moddable specifier, so the whole firmware minus this one object runs
 // unchanged on the board, on Node and in tests.
 import type { TrustConfig } from '../access/trust-store.js';
-import type { DeviceInfo } from '../ble/device-info.js';
 import type { UpdatePlatform } from '../bootloader/update-service.js';
-import type { CommandDispatcher } from '../channel/commands.js';
-import type { ChannelGate } from '../channel/hooks.js';
-import type { KeyPair } from '../channel/noise/suite.js';
 import type { Clock } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { StorageAreas } from '../storage/storage.js';
 import type { BackupIO, WorkerPort } from '../therapy/supervisor.js';
 import type { ConsoleEvent } from './console.js';
+import type { ImplantGattOptions, LinkEvent } from '../ble/gatt-options.js';
 
 /** The boards the firmware is built for; 'host' is the simulator on a computer. */
 export type Board = 'esp32' | 'nrf52' | 'host';
 
-/**
- * What the GATT server is built with (the fields of modules/ble ImplantGattOptions, restated
- * here because that file imports "bleserver"), plus a hook for link events.
- */
-export interface RadioOptions {
-  readonly clock: Clock;
-  readonly crypto: CryptoProvider;
-  readonly staticKey: KeyPair;
-  readonly gate: ChannelGate;
-  readonly dispatcher: CommandDispatcher;
-  readonly physicalPresence: () => boolean;
-  readonly deviceInfo: () => DeviceInfo;
-  /** The link changed: advertising started, a central connected or disconnected. */
+/** The GATT server's options, with the link events the firmware reports required. */
+export interface RadioOptions extends ImplantGattOptions {
   readonly onLink: (event: LinkEvent) => void;
 }
 
-export type LinkEvent = 'advertising' | 'connected' | 'disconnected';
+export type { LinkEvent };
 
 export interface FirmwarePlatform {
   readonly board: Board;

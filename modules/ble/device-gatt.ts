@@ -6,27 +6,12 @@
 import BLEServer from 'bleserver';
 import { uuid } from 'btutils';
 import GAP from 'gap';
-import type { Clock, TimerHandle } from '../core/clock.js';
-import type { CryptoProvider } from '../crypto/provider.js';
-import type { CommandDispatcher } from '../channel/commands.js';
+import type { TimerHandle } from '../core/clock.js';
 import { DeviceConnection } from '../channel/connection.js';
-import type { ChannelGate } from '../channel/hooks.js';
 import { Status } from '../channel/status.js';
-import type { KeyPair } from '../channel/noise/suite.js';
 import { encodeDeviceInfo } from './device-info.js';
-import type { DeviceInfo } from './device-info.js';
+import type { ImplantGattOptions } from './gatt-options.js';
 import { ADVERTISING_FLAGS, DEVICE_NAME } from './gatt-layout.js';
-
-export interface ImplantGattOptions {
-  readonly clock: Clock;
-  readonly crypto: CryptoProvider;
-  readonly staticKey: KeyPair;
-  readonly gate: ChannelGate;
-  readonly dispatcher: CommandDispatcher;
-  readonly physicalPresence: () => boolean;
-  /** Read on each device-information read (the pairing flag changes). */
-  readonly deviceInfo: () => DeviceInfo;
-}
 
 /** While the gate refuses connections, how often to ask it again (presence can open it at any time). */
 export const ADMISSION_RECHECK_MS = 1000;
@@ -71,6 +56,7 @@ export class ImplantGattServer extends BLEServer {
       advertisingData: { flags: ADVERTISING_FLAGS, completeUUID128List: [uuid`7E5A0001-4C1B-4E8B-9D3A-2F6C1B0E9A51`] },
       filterPolicy: GAP.AdvFilterPolicy.NONE,
     });
+    this.options.onLink?.('advertising');
   }
 
   override onConnected(): void {
@@ -87,9 +73,11 @@ export class ImplantGattServer extends BLEServer {
       notify: (fragment) => this.send(fragment),
       disconnect: () => this.disconnect(),
     });
+    this.options.onLink?.('connected');
   }
 
   override onDisconnected(): void {
+    if (this.connection) this.options.onLink?.('disconnected');
     this.connection?.close();
     this.connection = undefined;
     this.response = undefined;

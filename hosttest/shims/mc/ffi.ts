@@ -1,9 +1,20 @@
 // Host shim of "mc/ffi": the class mcconfig generates from the manifest's "ffi.functions"
 // (SDK documentation/xs/XS FFI.md), with each of our C functions done in Node. Arguments convert
 // as the generated glue does: a "uint8_t*" is an ArrayBuffer's data (NULL when detached or not a
-// buffer), integers go through ToUint32.
+// buffer), integers go through ToUint32; an int32_t result is the C value.
 import { randomFillSync } from 'node:crypto';
+import { hostPlatform, otaPartitions, requestRestart } from '../host-control.js';
+import { EspErr } from '../host/esp32-ota.js';
+import type { Esp32Ota } from '../host/esp32-ota.js';
 import { toUint32 } from '../host/xs-values.js';
+
+/** The OTA model on esp32; undefined on nrf52, where esp32_ota.c compiles to its stubs. */
+function ota(): Esp32Ota | undefined {
+  if (hostPlatform() !== 'esp32') return undefined;
+  const model = otaPartitions();
+  if (!model) throw new Error('host shims: no ESP32 OTA partitions installed (call installOtaPartitions)');
+  return model;
+}
 
 export default class FFI {
   /** modules/crypto/native/random.c: 0, or -1 for a NULL buffer. */
@@ -11,5 +22,42 @@ export default class FFI {
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 && toUint32(length) > 0) return -1;
     randomFillSync(new Uint8Array(buffer, toUint32(offset), toUint32(length)));
     return 0;
+  }
+
+  // modules/bootloader/native/esp32_ota.c, over host/esp32-ota.ts.
+
+  /** The running partition's esp_ota_img_states_t (1 PENDING_VERIFY), as int32_t; -1 without an otadata entry. */
+  implant_ota_running_state(): number {
+    const model = ota();
+    if (!model) return -1;
+    const { err, state } = model.stateOf(model.runningSlot());
+    return err === EspErr.OK ? state! | 0 : -1;
+  }
+
+  /** 1 when otadata boots another partition than the running one (NULL counts as another). */
+  implant_ota_next_is_boot(): number {
+    const model = ota();
+    if (!model) return 0;
+    return model.bootSlot() !== model.runningSlot() ? 1 : 0;
+  }
+
+  /** esp_ota_set_boot_partition(esp_ota_get_next_update_partition(NULL)). */
+  implant_ota_activate_next(): number {
+    const model = ota();
+    return model ? model.setBootPartition(model.nextUpdateSlot()) : EspErr.NOT_SUPPORTED;
+  }
+
+  /** esp_ota_mark_app_valid_cancel_rollback. */
+  implant_ota_confirm(): number {
+    return ota()?.markValid() ?? EspErr.NOT_SUPPORTED;
+  }
+
+  /** esp_ota_mark_app_invalid_rollback_and_reboot: restarts the chip, so it returns only an error. */
+  implant_ota_revert(): number {
+    const model = ota();
+    if (!model) return EspErr.NOT_SUPPORTED;
+    const err = model.markInvalid();
+    if (err !== EspErr.OK) return err;
+    return requestRestart();
   }
 }
