@@ -1,6 +1,6 @@
 // The device's platform (modules/app/device-platform.ts) over the Moddable shims, as main.ts
 // wires it: the real therapy worker module in the worker shim's thread, the "storage" flash
-// partition, the GATT server on the simulated radio, the magnet button on a GPIO line, and the
+// partition, the ESP32 OTA partitions (otadata model, "running"/"nextota"), the GATT server on the simulated radio, the magnet button on a GPIO line, and the
 // console on trace().
 import '../shims/xs-globals.js';
 import assert from 'node:assert/strict';
@@ -13,7 +13,7 @@ import type { Firmware } from '../../modules/app/firmware.js';
 import { PIN_MAPS } from '../../modules/therapy/pin-maps.js';
 import { resetBleRadio } from '../ble/radio.js';
 import type { ServiceJson } from '../ble/radio.js';
-import { installFlashPartition, pins, setTraceSink, virtualHost } from '../shims/host-control.js';
+import { installFlashPartition, installOtaPartitions, pins, setTraceSink, virtualHost } from '../shims/host-control.js';
 import { NorFlash } from '../sim/nor-flash.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
@@ -28,6 +28,8 @@ describe('app: the device platform over the Moddable shims', () => {
     radio.installServices([service('gap'), service('implant')]);
     const storage = new NorFlash({ size: 0x30000, eraseSize: 4096, writeSize: 1 });
     installFlashPartition('storage', storage);
+    const sector = (n: number) => new NorFlash({ size: n * 4096, eraseSize: 4096, writeSize: 1 });
+    installOtaPartitions({ otadata: sector(2), apps: [sector(8), sector(8)] });
     const events: ConsoleEvent[] = [];
     const other: string[] = [];
     setTraceSink((text) => {
@@ -44,6 +46,8 @@ describe('app: the device platform over the Moddable shims', () => {
     assert.deepEqual(other, [], 'every console line follows the documented format');
     assert.ok(said.some((l) => l.startsWith('storage: records mounted (formatted')), said.join('\n'));
     assert.ok(said.includes('radio: advertising as "Implant" (connectable; no identifying data)'), said.join('\n'));
+    assert.ok(said.includes('update: running bank 0 (unsigned development image), security counter 0'), said.join('\n'));
+    assert.deepEqual(said.filter((l) => l.startsWith('fault:')), [], 'no step of the boot failed');
     assert.ok(storage.programs > 0, 'storage lives on the "storage" partition');
     assert.ok(radio.advertising?.connectable);
 

@@ -51,6 +51,8 @@ function paceTimes(b: Booted, by: 'worker' | 'backup'): number[] {
   return b.paces.filter((p) => p.by === by && p.chamber === 'V').map((p) => p.t);
 }
 
+const diffs = (xs: number[]): number[] => xs.slice(1).map((x, i) => x - xs[i]);
+
 function lines(b: Booted): string[] {
   return b.console.map((e) => `${e.topic}: ${e.text}`);
 }
@@ -147,6 +149,63 @@ describe('app: the assembled firmware on a simulated board', () => {
     second.firmware.stop();
   });
 
+  it('three boots within 48 h latch safe mode without delaying the first pace; the latch survives a reboot until a clinician clears it', async () => {
+    const board = new SimBoard();
+    const state = (b: Booted) => b.worker!.service.therapy.interrogate().state;
+    const boot = async (): Promise<Booted> => {
+      const b = board.boot();
+      await run(b.clock, 3000);
+      assert.ok(paceTimes(b, 'worker')[0] <= FIRST_PACE_BOUND_MS, 'first pace within LRI + 1 s');
+      return b;
+    };
+    for (const expected of ['por', 'por']) {
+      const b = await boot();
+      assert.equal(state(b), expected);
+      b.firmware.stop();
+    }
+    const third = await boot();
+    assert.equal(state(third), 'safe');
+    assert.ok(lines(third).includes('therapy: reset history: 3 reset(s) in the last 48 h of operation; SAFE MODE latched until a clinician clears it'), lines(third).join('\n'));
+    assert.ok(lines(third).includes('marker: SAFE safe mode'));
+    assert.deepEqual(diffs(paceTimes(third, 'worker')), [LRI_MS, LRI_MS], 'POR pacing throughout');
+    third.firmware.stop();
+
+    const fourth = await boot();
+    assert.equal(state(fourth), 'safe', 'the latch survived the reboot');
+    const s = await clinicianSession(fourth);
+    fourth.firmware.access!.presence.set(true);
+    assert.equal((await settle(fourth.clock, s.client.request('therapy.clear-safe-mode'))).status, Status.OK);
+    assert.equal(state(fourth), 'por');
+    assert.ok(lines(fourth).includes('therapy: safe mode cleared by a clinician'));
+    assert.equal(fourth.firmware.storage!.audit.entries().filter((e) => e.event === 'therapy.safe-mode').map((e) => e.outcome).join(), 'latched,latched,cleared');
+    s.central.disconnect();
+    fourth.firmware.stop();
+
+    const fifth = await boot();
+    assert.equal(state(fifth), 'por', 'cleared for good: the resets before the clearing no longer count');
+    fifth.firmware.stop();
+  });
+
+  it('resets inside the therapy machine count too: the third latches safe mode, and the latch is stored', async () => {
+    const board = new SimBoard();
+    const b = board.boot();
+    await run(b.clock, 2000);
+    const therapy = b.worker!.service.therapy;
+    for (const expected of ['por', 'safe']) {
+      // Corrupt the running set, as a RAM fault would: the integrity check resets the engine.
+      (therapy as unknown as { engine: { active: { lrl: number } } }).engine.active.lrl = 175;
+      await run(b.clock, 3000);
+      assert.equal(therapy.interrogate().state, expected);
+    }
+    assert.equal(b.firmware.storage!.counters.get('resets'), 3, 'the boot and two resets in the machine');
+    assert.equal(b.firmware.resets!.history.latched(), true);
+    b.firmware.stop();
+    const next = board.boot();
+    await run(next.clock, 1000);
+    assert.equal(next.worker!.service.therapy.interrogate().state, 'safe', 'still latched after a reboot');
+    next.firmware.stop();
+  });
+
   it('keeps its data across a reboot: boot counter, device key, audit trail', async () => {
     const board = new SimBoard();
     const first = board.boot();
@@ -181,7 +240,9 @@ describe('app: the assembled firmware on a simulated board', () => {
     assert.ok(backup[0] - lastWorkerPace <= 3 * HEARTBEAT_MS + LRI_MS + 10, `gap ${backup[0] - lastWorkerPace} ms after crash at ${crashAt}`);
     assert.equal(backup[1] - backup[0], LRI_MS);
     assert.ok(lines(b).some((l) => l.startsWith('therapy: BACKUP PACING')));
-    assert.equal(lines(b).filter((l) => l === 'marker: VP ventricular pace (backup pacer)').length, backup.length, 'each backup pace is on the console');
+    await run(b.clock, 1000); // the console copies streamed markers every 500 ms
+    const vpLines = b.console.filter((e) => e.topic === 'marker' && e.text === 'VP ventricular pace' && e.t > crashAt).map((e) => e.t);
+    assert.deepEqual(vpLines, paceTimes(b, 'backup'), 'each backup pace is a VP marker in the stream, at its time');
     // A sensed beat (outside the 320 ms refractory period) restarts the backup pacer's interval.
     if (b.clock.now() - paceTimes(b, 'backup').at(-1)! < 400) await run(b.clock, 400);
     b.senseV();
@@ -198,7 +259,12 @@ describe('app: the assembled firmware on a simulated board', () => {
     await run(b.clock, 3000);
     const backup = paceTimes(b, 'backup');
     assert.ok(backup[0] <= FIRST_PACE_BOUND_MS, `first backup pace at ${backup[0]}`);
-    assert.ok(lines(b).some((l) => l.startsWith('fault: therapy machine did not start')));
+    assert.equal(b.firmware.therapy.mode, 'backup');
+    assert.ok(lines(b).some((l) => l === 'therapy: BACKUP PACING VVI 65 ppm: the therapy machine did not start: worker: module did not finish loading'), lines(b).join('\n'));
+    assert.ok(!lines(b).some((l) => l.startsWith('therapy: therapy machine started')), 'no claim that the machine started');
+    await run(b.clock, 1000); // the console copies streamed markers every 500 ms
+    const vpLines = b.console.filter((e) => e.topic === 'marker' && e.text === 'VP ventricular pace' && e.t <= 3000).map((e) => e.t);
+    assert.deepEqual(vpLines, backup, 'the backup paces stream to the console as markers');
     assert.ok(b.firmware.storage && b.radio.advertising, 'the rest of the firmware still starts');
     b.firmware.stop();
   });

@@ -1,5 +1,6 @@
 // The pieces of `implant run` that do not need wall time: how the console is printed (lines,
-// JSON, marker summaries), the flash kept in a state directory across runs, and flag checks.
+// JSON, marker summaries), the flash kept in a state directory across runs (the ESP32 OTA
+// layout included), and flag checks.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -9,7 +10,9 @@ import { main } from '../../tools/cli/main.js';
 import { ConsolePrinter } from '../../tools/cli/run/console-printer.js';
 import type { MarkerMode } from '../../tools/cli/run/console-printer.js';
 import { setUpHostBoard } from '../../tools/cli/run/host-board.js';
-import { flashPartition, resetHost } from '../shims/host-control.js';
+import FFI from 'mc/ffi';
+import { flashPartition, otaPartitions, resetHost, SystemRestart } from '../shims/host-control.js';
+import { OtaImgState } from '../shims/host/esp32-ota.js';
 
 function printer(markers: MarkerMode, json = false) {
   const out: string[] = [];
@@ -78,6 +81,34 @@ describe('implant run: the simulated board', () => {
     const fresh = setUpHostBoard(dir, true);
     assert.equal(fresh.resumed, false);
     assert.deepEqual([...flashPartition('storage')!.read(0, 2)], [0xff, 0xff]);
+  });
+
+  it('keeps the ESP32 OTA layout: an update activated in one run is on trial in the next, and rolled back after', () => {
+    const ffi = new FFI();
+    /** One `implant run`: the board powers on (the bootloader runs), `during` runs, the flash is saved. */
+    const run = (during: () => void) => {
+      resetHost();
+      const board = setUpHostBoard(dir, false);
+      during();
+      board.save();
+    };
+    run(() => {
+      assert.equal(otaPartitions()!.runningSlot(), 0);
+      assert.equal(flashPartition('running')!.read(0, 1)[0], 0xe9, 'ota_0 holds the development image');
+      flashPartition('nextota')!.program(0, Uint8Array.of(0xe9, 1)); // an image in ota_1 for esp_ota_set_boot_partition to verify
+      assert.equal(ffi.implant_ota_activate_next(), 0);
+    });
+    run(() => {
+      assert.deepEqual([...flashPartition('running')!.read(0, 2)], [0xe9, 1], '"running" is ota_1 now');
+      assert.equal(ffi.implant_ota_running_state(), OtaImgState.PENDING_VERIFY);
+    }); // stopped without confirming
+    run(() => {
+      assert.equal(otaPartitions()!.runningSlot(), 0, 'ESP-IDF aborted the unconfirmed trial');
+      assert.equal(ffi.implant_ota_running_state(), OtaImgState.VALID);
+      assert.equal(ffi.implant_ota_activate_next(), 0, 'the update may be retried');
+    });
+    run(() => assert.throws(() => ffi.implant_ota_revert(), SystemRestart, 'rolling back to the development image is possible'));
+    run(() => assert.equal(otaPartitions()!.runningSlot(), 0));
   });
 
   it('refuses a state file of the wrong size rather than boot on it', () => {

@@ -19,7 +19,7 @@ const replies = (posted: (Reply | WorkerEvent)[]): Reply[] => posted.filter((m):
 
 describe('therapy protocol (inside the therapy machine)', () => {
   it('answers every message, never throws, and a refused message changes nothing', () => {
-    const ops = ['interrogate', 'program', 'restore', 'end-temporary', 'session-ended', 'pace-now', 'clear-safe-mode', 'reset-counters', 'markers', 'magnet', 'battery', 'activity', 'bogus'];
+    const ops = ['interrogate', 'program', 'restore', 'end-temporary', 'session-ended', 'pace-now', 'clear-safe-mode', 'reset-counters', 'markers', 'magnet', 'battery', 'activity', 'reset-history', 'bogus'];
     const junk = fc.oneof(fc.anything(), fc.record({
       id: fc.oneof(fc.nat(), fc.integer(), fc.double(), fc.string()),
       op: fc.oneof(fc.constantFrom(...ops), fc.string()),
@@ -28,6 +28,8 @@ describe('therapy protocol (inside the therapy machine)', () => {
       level: fc.oneof(fc.integer({ min: -2, max: 10 }), fc.constantFrom('BOL', 'ERN', 'ERT', 'EOL')),
       present: fc.anything(),
       on: fc.anything(),
+      prior: fc.oneof(fc.integer({ min: -2, max: 6 }), fc.double(), fc.string()),
+      latched: fc.anything(),
     }, { requiredKeys: ['id', 'op'] }));
     fc.assert(fc.property(fc.array(junk, { maxLength: 20 }), (messages) => {
       const { s, posted } = service();
@@ -41,6 +43,25 @@ describe('therapy protocol (inside the therapy machine)', () => {
         if (!last.ok) assert.equal(JSON.stringify(s.therapy.interrogate()), before);
       }
     }), { numRuns: 300 });
+  });
+
+  it('checks the reset history inside the worker: bad fields are refused and change nothing; a valid one can latch safe mode', () => {
+    const { s, posted } = service();
+    const bad = [
+      { prior: 1.5, latched: false }, { prior: -1, latched: false }, { prior: 4, latched: false }, { prior: '2', latched: false },
+      { prior: 2, latched: 'yes' }, { prior: 2 }, { prior: 2, latched: true, at: 0 },
+    ];
+    bad.forEach((fields, i) => s.handle({ id: 10 + i, op: 'reset-history', ...fields }));
+    assert.deepEqual(replies(posted).map((r) => !r.ok && r.error.code), bad.map(() => 'bad-message'));
+    assert.equal(s.therapy.interrogate().state, 'por');
+    s.handle({ id: 30, op: 'reset-history', prior: 1, latched: false });
+    assert.equal(s.therapy.interrogate().state, 'por', 'two resets in the window (one before, this boot) do not latch');
+    s.handle({ id: 31, op: 'reset-history', prior: 2, latched: false });
+    assert.equal(s.therapy.interrogate().state, 'safe', 'the third does');
+    assert.deepEqual(replies(posted).slice(-2).map((r) => r.ok), [true, true]);
+    const fresh = service();
+    fresh.s.handle({ id: 1, op: 'reset-history', prior: 0, latched: true });
+    assert.equal(fresh.s.therapy.interrogate().state, 'safe', 'a latch set before this boot holds');
   });
 
   it('streams markers and a heartbeat every HEARTBEAT_MS, with the last ventricular event', () => {

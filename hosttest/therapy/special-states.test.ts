@@ -107,8 +107,33 @@ describe('therapy special states: power-on reset, exceptions, integrity, safe mo
   });
 
   it('resets counted before this boot by the main side count toward the latch', () => {
-    assert.equal(bench({ priorResets: 2 }).therapy.interrogate().state, 'safe');
-    assert.equal(bench({ priorResets: 1 }).therapy.interrogate().state, 'por');
+    const two = bench();
+    assert.ok(two.therapy.resetHistory(2, false).ok);
+    assert.equal(two.therapy.interrogate().state, 'safe');
+    const one = bench();
+    assert.ok(one.therapy.resetHistory(1, false).ok);
+    assert.equal(one.therapy.interrogate().state, 'por');
+  });
+
+  it('a reset history arriving after pacing started latches safe mode without delaying a pace; it holds past the window until cleared', () => {
+    const b = bench();
+    program(b.therapy, { mode: 'VVI', lrl: 50 });
+    b.clock.advance(1500);
+    assert.ok(b.therapy.resetHistory(2, false).ok);
+    assert.equal(b.therapy.interrogate().state, 'safe');
+    assert.deepEqual(b.times('SAFE'), [1500]);
+    b.clock.advance(10_000);
+    assert.deepEqual(diffs(b.times('VP')).slice(-3), [923, 923, 923], 'VVI 50 gave way to the POR values at the next boundary');
+    const refused = b.therapy.restore({ ...NOMINAL }, 0);
+    assert.ok(!refused.ok && refused.error.code === 'safe-mode');
+    // 49 hours later the resets that set the latch are out of the window; a new reset must not open it.
+    b.clock.advance(49 * 3600 * 1000);
+    b.failNextPace();
+    b.clock.advance(2000);
+    assert.equal(b.therapy.interrogate().resets.length, 2);
+    assert.equal(b.therapy.interrogate().state, 'safe', 'only a clinician opens the latch');
+    assert.ok(b.therapy.clearSafeMode().ok);
+    assert.equal(b.therapy.interrogate().state, 'por');
   });
 });
 

@@ -100,22 +100,23 @@ describe('flash: targets', () => {
 
   it('builds the mcconfig command line for each kind of build', () => {
     const manifest = '/repo/manifest.json';
-    const lin = { target: parseTarget('lin'), build: 'release', check: false, buildOnly: false, outDir: '/tmp/mc' } as const;
+    const lin = { target: parseTarget('lin'), build: 'release', check: false, buildOnly: false, clean: false, outDir: '/tmp/mc' } as const;
     assert.deepEqual(mcconfigArgs(lin, manifest), ['-m', '-p', 'lin', '-t', 'build', '-o', '/tmp/mc', manifest]);
-    const esp = { target: parseTarget('esp32'), build: 'debug', check: false, buildOnly: false } as const;
+    const esp = { target: parseTarget('esp32'), build: 'debug', check: false, buildOnly: false, clean: false } as const;
     assert.deepEqual(mcconfigArgs(esp, manifest), ['-d', '-m', '-p', 'esp32/nodemcu', manifest]);
-    const nrf = { target: parseTarget('nrf52'), build: 'release', check: false, buildOnly: true } as const;
+    const nrf = { target: parseTarget('nrf52'), build: 'release', check: false, buildOnly: true, clean: false } as const;
     assert.deepEqual(mcconfigArgs(nrf, manifest), ['-m', '-p', 'nrf52/dk', '-t', 'build', manifest]);
+    assert.deepEqual(mcconfigArgs(esp, manifest, 'clean'), ['-d', '-m', '-p', 'esp32/nodemcu', '-t', 'clean', manifest]);
   });
 });
 
 describe('flash: arguments', () => {
   it('defaults to a release build and reads every option', () => {
     assert.deepEqual(parseFlashArgs(['esp32/m5stack']), {
-      target: { platform: 'esp32', board: 'm5stack' }, build: 'release', check: false, buildOnly: false,
+      target: { platform: 'esp32', board: 'm5stack' }, build: 'release', check: false, buildOnly: false, clean: false,
     });
-    assert.deepEqual(parseFlashArgs(['nrf52', '--debug', '--build-only', '--out', 'build/mc', '--check']), {
-      target: { platform: 'nrf52', board: 'dk' }, build: 'debug', check: true, buildOnly: true, outDir: 'build/mc',
+    assert.deepEqual(parseFlashArgs(['nrf52', '--debug', '--build-only', '--clean', '--out', 'build/mc', '--check']), {
+      target: { platform: 'nrf52', board: 'dk' }, build: 'debug', check: true, buildOnly: true, clean: true, outDir: 'build/mc',
     });
     assert.equal(parseFlashArgs(['--help']), undefined);
   });
@@ -224,6 +225,20 @@ describe('flash: runFlash', () => {
       ['node', 'tools/flash/bundle-noble.mjs'],
       ['mcconfig', '-m', '-p', 'lin', '-t', 'build', '-o', '/tmp/mc', '/repo/manifest.json'],
     ]);
+  });
+
+  it('with --clean deletes the previous build before building', async () => {
+    const rec = hostFor(readyMachine());
+    assert.equal(await runFlash(['nrf52', '--clean', '--build-only'], rec.host), EXIT.ok);
+    assert.deepEqual(rec.runs.slice(1), [
+      ['mcconfig', '-m', '-p', 'nrf52/dk', '-t', 'clean', '/repo/manifest.json'],
+      ['mcconfig', '-m', '-p', 'nrf52/dk', '-t', 'build', '/repo/manifest.json'],
+    ]);
+    const failing = readyMachine();
+    failing.status.mcconfig = 1;
+    const rec2 = hostFor(failing);
+    assert.equal(await runFlash(['lin', '--clean'], rec2.host), EXIT.failed);
+    assert.equal(rec2.runs.filter((r) => r[0] === 'mcconfig').length, 1, 'no build after a failed clean');
   });
 
   it('does not run mcconfig when bundling fails, and reports a failed mcconfig', async () => {

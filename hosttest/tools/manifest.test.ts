@@ -114,6 +114,14 @@ describe('manifest.json', () => {
     assert.deepEqual(findings, []);
   });
 
+  it('preloads the Error.prototype.name fix, without which every `this.name = ...` throws on the device', () => {
+    // Checked in Moddable's lin runtime: without it `new CborError(...)` throws
+    // "TypeError: set name: not writable" (docs/architecture.md, section 3.4).
+    assert.equal(manifest.modules['platforms/preload/error-name'], './platforms/preload/error-name');
+    assert.ok(manifest.preload.includes('platforms/preload/error-name'));
+    assert.match(read('platforms/preload/error-name.ts'), /Object\.defineProperty\(Error\.prototype, 'name'/);
+  });
+
   it('gives every machine a stack for the noble bundle and a therapy worker that fits its block', () => {
     const targets = { base: { creation: manifest.creation, config: manifest.config }, ...manifest.platforms };
     for (const [name, platform] of Object.entries(targets)) {

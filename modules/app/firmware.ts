@@ -1,8 +1,9 @@
 // The composition root: given a platform (platform.ts), builds and starts the whole firmware in
 // the safe order (docs/app.md):
 //   1. therapy      the pacing machine starts first and never waits on storage, radio or crypto
-//   2. storage      mount and recovery, boot counter, audit "device.boot", then the stored
-//                   pacing parameters restored into the therapy machine (by message: it never waits)
+//   2. storage      mount and recovery, boot counter, audit "device.boot", the reset history
+//                   (safe mode across reboots), then the stored pacing parameters restored into
+//                   the therapy machine (both by message: it never waits)
 //   3. access       trust anchors, device identity (made on first boot), lockout, pairing
 //   4. bootloader   a trial image confirms only after the therapy self-test passes
 //   5. radio        GATT server and secure channel; the dispatcher carries every command
@@ -29,6 +30,8 @@ import type { Say } from './step.js';
 import { DEVICE_ACTOR, mountStorage } from './storage-start.js';
 import { persistingTherapy, restoreParams, therapyParamsCodec } from './therapy-params.js';
 import { relayMarkers } from './marker-relay.js';
+import { trackResets } from './reset-tracking.js';
+import type { ResetTracking } from './reset-tracking.js';
 import { startTherapy } from './therapy-start.js';
 import { startUpdates } from './update-start.js';
 
@@ -36,6 +39,8 @@ import { startUpdates } from './update-start.js';
 export interface Firmware {
   readonly therapy: TherapySupervisor;
   readonly storage: Storage | undefined;
+  /** The persistent reset history and safe-mode latch (undefined without storage). */
+  readonly resets: ResetTracking | undefined;
   readonly access: AccessControl | undefined;
   readonly update: UpdateService | undefined;
   /** How the trial boot was decided ('not-on-trial' on an ordinary boot; undefined without updates). */
@@ -52,13 +57,15 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   // 1. Therapy, before anything else.
   say('boot', `${FIRMWARE.model} firmware ${FIRMWARE.version} on ${platform.board}${platform.resetReason ? `, reset: ${platform.resetReason}` : ''}`);
   const therapy = startTherapy(platform, say);
-  say('therapy', 'therapy machine started: VVI 65 ppm at the power-on reset values (first pace within one interval)');
+  if (therapy.mode === 'worker') say('therapy', 'therapy machine started: VVI 65 ppm at the power-on reset values (first pace within one interval)');
   const stopMarkers = relayMarkers(therapy, clock, say);
 
   // 2. Storage, and the stored pacing parameters.
   // Audit entries carry trusted wall time once access control (step 3) knows it.
   let time: TrustedTime | undefined;
   const storage = mountStorage(platform, FIRMWARE.version, () => (time?.now() ?? 0) * 1000, say);
+  // Sent before the stored parameters: a latched safe mode must refuse them.
+  const resets = storage && attempt(say, 'reset history', () => trackResets(storage, therapy, clock, say));
   const params = storage && attempt(say, 'parameter store', () => storage.params(therapyParamsCodec));
   const paramsNotice = (ok: boolean, text: string): void => {
     say(ok ? 'therapy' : 'fault', text);
@@ -77,8 +84,9 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   const updates = storage && access && attempt(say, 'firmware update banks', () => startUpdates(platform, storage, access, therapy, say));
 
   // 5. Radio and secure channel.
+  const therapyPort = params ? persistingTherapy(therapy, params, paramsNotice) : therapy;
   const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher([
-    ...therapyCommands(params ? persistingTherapy(therapy, params, paramsNotice) : therapy),
+    ...therapyCommands(resets ? resets.commands(therapyPort) : therapyPort),
     ...accessCommands(access),
     ...(updates ? updateCommands(updates.service) : []),
   ], access, say));
@@ -88,12 +96,14 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   return {
     therapy,
     storage,
+    resets,
     access,
     update: updates?.service,
     trial: updates?.trial ?? Promise.resolve(undefined),
     dispatcher,
     stop() {
       stopMarkers();
+      resets?.stop();
       therapy.close();
     },
   };

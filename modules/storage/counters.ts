@@ -14,6 +14,8 @@ import type { RecordStore } from './record-store.js';
  *   their difference is the current run of failures, kept with two counters that only rise.
  * - session: epoch for secure-channel nonces, raised once per boot before the radio starts.
  * - clock: the device clock's floor (ms since the Unix epoch), so time never runs backwards.
+ * - operatingTime, resets, resetAt0..2, safeModeLatch, safeModeClear: the therapy reset history
+ *   and the safe-mode latch (modules/app/reset-history.ts).
  */
 export const COUNTER_IDS = Object.freeze({
   security: 1,
@@ -22,6 +24,13 @@ export const COUNTER_IDS = Object.freeze({
   lockoutCleared: 4,
   session: 5,
   clock: 6,
+  operatingTime: 7,
+  resets: 8,
+  resetAt0: 9,
+  resetAt1: 10,
+  resetAt2: 11,
+  safeModeLatch: 12,
+  safeModeClear: 13,
 });
 
 export type CounterName = keyof typeof COUNTER_IDS;

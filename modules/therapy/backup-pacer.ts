@@ -1,8 +1,15 @@
 // The main machine's backup pacer: if the therapy worker dies, this deliberately small, separate
 // implementation paces VVI at the POR values (65 ppm, 5.0 V, 0.5 ms, VRP 320 ms, §3.6.5) until
-// the device restarts. It shares no code with the engine, so one bug cannot take down both.
+// the device restarts. It shares no code with the engine, so one bug cannot take down both. It
+// marks its events as the engine does (VP, VS, and VR for a sense in the VRP, §4.8).
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
+import type { MarkerType } from './markers.js';
+
+export interface BackupOutputs {
+  pace(amplitudeMv: number, widthUs: number): void;
+  marker(t: number, type: MarkerType): void;
+}
 
 export const BACKUP_INTERVAL_MS = 923; // 60000 / 65 ppm
 export const BACKUP_VRP_MS = 320;
@@ -15,7 +22,7 @@ export class BackupPacer {
   private timer: TimerHandle | undefined;
   private running = false;
 
-  constructor(private readonly clock: Clock, private readonly pace: (amplitudeMv: number, widthUs: number) => void) {}
+  constructor(private readonly clock: Clock, private readonly out: BackupOutputs) {}
 
   /** Starts pacing one interval after the last ventricular event the worker reported (or now). */
   start(lastVentricularEvent: number | null): void {
@@ -32,8 +39,10 @@ export class BackupPacer {
   /** A ventricular sense edge: inhibits the pending pace unless it falls in the VRP. */
   sense(): void {
     const t = this.clock.now();
-    if (!this.running || t - this.lastV < BACKUP_VRP_MS) return;
+    if (!this.running) return;
+    if (t - this.lastV < BACKUP_VRP_MS) return this.out.marker(t, 'VR');
     this.lastV = t;
+    this.out.marker(t, 'VS');
     this.arm();
   }
 
@@ -48,7 +57,8 @@ export class BackupPacer {
     const t = this.clock.now();
     this.lastV = t;
     this.lastPace = t;
-    this.pace(BACKUP_AMPLITUDE_MV, BACKUP_WIDTH_US);
+    this.out.pace(BACKUP_AMPLITUDE_MV, BACKUP_WIDTH_US);
+    this.out.marker(t, 'VP');
     this.arm();
   }
 }

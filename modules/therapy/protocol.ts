@@ -5,6 +5,7 @@ import { isMarkerType, MARKER_TYPES } from './markers.js';
 import type { MarkerType } from './markers.js';
 import { MAX_ACTIVITY_LEVEL } from './rate-sensor.js';
 import type { BatteryLevel } from './rules.js';
+import { SAFE_MODE_RESETS } from './therapy.js';
 import type { TherapyError } from './therapy.js';
 
 export type Request =
@@ -14,7 +15,9 @@ export type Request =
   | { id: number; op: 'markers'; on: boolean }
   | { id: number; op: 'magnet'; present: boolean }
   | { id: number; op: 'battery'; level: BatteryLevel }
-  | { id: number; op: 'activity'; level: number };
+  | { id: number; op: 'activity'; level: number }
+  /** The main side's persistent reset history, sent once storage is up: resets before this boot inside the window, and the latch. */
+  | { id: number; op: 'reset-history'; prior: number; latched: boolean };
 
 export type Reply = { id: number; ok: true; result?: unknown } | { id: number; ok: false; error: TherapyError };
 
@@ -106,6 +109,13 @@ export function parseRequest(message: unknown): Request | ProtocolError {
       const level = message.level;
       if (typeof level !== 'number' || !Number.isInteger(level) || level < 0 || level > MAX_ACTIVITY_LEVEL) return bad(id, 'level', `expected an integer 0..${MAX_ACTIVITY_LEVEL}`);
       return extra(['level']) ?? { id, op, level };
+    }
+    case 'reset-history': {
+      const prior = message.prior;
+      // More than the rule's count adds nothing: it latches either way.
+      if (typeof prior !== 'number' || !Number.isInteger(prior) || prior < 0 || prior > SAFE_MODE_RESETS) return bad(id, 'prior', `expected an integer 0..${SAFE_MODE_RESETS}`);
+      if (typeof message.latched !== 'boolean') return bad(id, 'latched', 'expected true or false');
+      return extra(['prior', 'latched']) ?? { id, op, prior, latched: message.latched };
     }
     default:
       return bad(id, 'op', 'unknown operation');

@@ -68,6 +68,7 @@ export class TherapyService {
         return OK;
       case 'pace-now': return t.paceNow();
       case 'clear-safe-mode': return t.clearSafeMode();
+      case 'reset-history': return t.resetHistory(r.prior, r.latched);
       case 'reset-counters':
         t.resetCounters();
         return OK;

@@ -1,6 +1,7 @@
 // The main machine's side of therapy: it owns the worker, sends it validated requests, collects
-// markers, and watches its heartbeat. If the heartbeat stops (the worker's machine died or hung),
-// it terminates the worker and starts the backup pacer at once. Portable: the Worker is injected.
+// markers, and watches its heartbeat. If the worker cannot be created, or its heartbeat stops (the
+// worker's machine died or hung), it starts the backup pacer at once, whose markers join the same
+// stream. Portable: the Worker is injected.
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { BackupPacer } from './backup-pacer.js';
 import type { Marker } from './markers.js';
@@ -23,6 +24,7 @@ export interface BackupIO {
 
 export interface SupervisorOptions {
   clock: Clock;
+  /** Creates the therapy machine; throwing (the machine cannot start) starts backup pacing at once. */
   createWorker(): WorkerPort;
   /** Opens the pace and sense pins on the main machine; called only when backup pacing starts. */
   openBackupIO(): BackupIO;
@@ -42,24 +44,34 @@ export const MARKER_HISTORY = 512;
 const LATE_MS = 100;
 
 export class TherapySupervisor {
-  private worker: WorkerPort | null;
+  private worker: WorkerPort | null = null;
   private backup: BackupPacer | null = null;
   private nextId = 1;
   private pending = new Map<number, { resolve: (r: Reply) => void; timer: TimerHandle }>();
-  private lastHeartbeat: number;
+  private lastHeartbeat = 0;
   private lastV: number | null = null;
   private watchdog: TimerHandle | undefined;
   private watchdogDue = 0;
   private history: Marker[] = [];
   private historySeq = 0;
+  private listeners: ((marker: Marker) => void)[] = [];
   private readonly timeoutMs: number;
 
   constructor(private readonly o: SupervisorOptions) {
     this.timeoutMs = o.timeoutMs ?? 3 * HEARTBEAT_MS;
-    this.worker = o.createWorker();
+    let worker: WorkerPort;
+    try {
+      worker = o.createWorker();
+    } catch (error) {
+      // As the engine's power-on reset: the first pace comes one interval from now.
+      this.lastV = o.clock.now();
+      this.startBackup(`the therapy machine did not start: ${error instanceof Error ? error.message : String(error)}`);
+      return;
+    }
+    this.worker = worker;
     // The constructor blocks until the worker's module ran: its silence counts from then.
     this.lastHeartbeat = o.clock.now();
-    this.worker.onmessage = (m) => this.receive(m);
+    worker.onmessage = (m) => this.receive(m);
     this.armWatchdog();
   }
 
@@ -100,6 +112,14 @@ export class TherapySupervisor {
     for (const [id] of this.pending) this.settle(unavailable(id, 'therapy supervisor closed'));
   }
 
+  /** Calls `listener` with each marker as it arrives (from the worker or the backup pacer); returns an unsubscribe function. */
+  onMarker(listener: (marker: Marker) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      this.listeners = this.listeners.filter((l) => l !== listener);
+    };
+  }
+
   /** Streamed markers with sequence numbers at or after `from` (oldest first, at most `max`). */
   markers(from: number, max: number): { seq: number; markers: Marker[] } {
     const first = this.historySeq - this.history.length;
@@ -128,10 +148,20 @@ export class TherapySupervisor {
       this.lastV = typeof e.lastV === 'number' ? e.lastV : null;
       this.armWatchdog();
     } else if (e.ev === 'markers' && Array.isArray(e.pairs)) {
-      const markers = decodeMarkers(e.pairs);
-      this.history.push(...markers);
-      this.historySeq += markers.length;
-      if (this.history.length > MARKER_HISTORY) this.history.splice(0, this.history.length - MARKER_HISTORY);
+      for (const marker of decodeMarkers(e.pairs)) this.record(marker);
+    }
+  }
+
+  private record(marker: Marker): void {
+    this.history.push(marker);
+    this.historySeq++;
+    if (this.history.length > MARKER_HISTORY) this.history.shift();
+    for (const listener of this.listeners) {
+      try {
+        listener(marker);
+      } catch {
+        // A listener's fault must not stop the stream or the watchdog.
+      }
     }
   }
 
@@ -148,19 +178,19 @@ export class TherapySupervisor {
       this.watchdog = this.o.clock.setTimeout(() => this.check(), LATE_MS);
       return;
     }
-    this.startBackup(`no heartbeat for ${this.o.clock.now() - this.lastHeartbeat} ms`);
+    this.startBackup(`the therapy machine stopped (no heartbeat for ${this.o.clock.now() - this.lastHeartbeat} ms)`);
   }
 
   private startBackup(reason: string): void {
-    if (this.backup || !this.worker) return;
+    if (this.backup) return;
     try {
-      this.worker.terminate();
+      this.worker?.terminate();
     } catch {
       // Already gone: nothing left to stop.
     }
     this.worker = null;
     const io = this.o.openBackupIO();
-    this.backup = new BackupPacer(this.o.clock, (a, w) => io.pace(a, w));
+    this.backup = new BackupPacer(this.o.clock, { pace: (a, w) => io.pace(a, w), marker: (t, type) => this.record({ t, type }) });
     io.onVentricularSense(() => this.backup?.sense());
     // Interrogations in flight will not be answered now.
     for (const [id] of this.pending) this.settle(unavailable(id, 'the therapy worker stopped'));

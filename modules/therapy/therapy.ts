@@ -59,8 +59,6 @@ export interface TherapyIO {
 }
 
 export interface TherapyOptions {
-  /** Resets the main side counted inside the window before this boot (it owns persistent storage and wall time). */
-  priorResets?: number;
   /** Why this boot happened, for the reset log. */
   bootReason?: string;
   /**
@@ -93,7 +91,11 @@ export class Therapy {
   private activity = 0;
   private readonly counters = new Counters();
   private readonly resets: ResetEntry[] = [];
+  /** This machine's resets inside the window (times on its clock). */
   private readonly recentResets: number[] = [];
+  /** Resets before this boot inside the window, as the main side counted them, and when it told. */
+  private priorResets = 0;
+  private priorAt = 0;
   private readonly rules: TimingRules;
   private readonly onFatal: (reason: string) => void;
   private starting = false;
@@ -101,8 +103,6 @@ export class Therapy {
   constructor(private readonly clock: Clock, private readonly io: TherapyIO, options: TherapyOptions = {}) {
     this.rules = options.rules ?? SPEC_RULES;
     this.onFatal = options.onFatal ?? (() => {});
-    const now = clock.now();
-    for (let i = 0; i < (options.priorResets ?? 0); i++) this.recentResets.push(now);
     this.reset(options.bootReason ?? 'boot');
   }
 
@@ -193,10 +193,23 @@ export class Therapy {
     return { ok: true, value: undefined };
   }
 
+  /**
+   * The main side's persistent reset history, which arrives after pacing started (therapy never
+   * waits on storage): `prior` resets before this boot inside the window, and whether the latch
+   * was set before. Either completing the rule latches safe mode now.
+   */
+  resetHistory(prior: number, latched: boolean): TherapyResult {
+    this.priorResets = prior;
+    this.priorAt = this.clock.now();
+    if (latched || this.resetsInWindow() >= SAFE_MODE_RESETS) this.latchSafeMode();
+    return { ok: true, value: undefined };
+  }
+
   /** A clinician clears the safe-mode latch: therapy stays at the POR values until programmed. */
   clearSafeMode(): TherapyResult {
     if (this.state !== 'safe') return this.fail('state', 'safe mode is not latched');
     this.recentResets.length = 0;
+    this.priorResets = 0;
     this.state = 'por';
     return { ok: true, value: undefined };
   }
@@ -238,7 +251,23 @@ export class Therapy {
     this.resets.push({ t, reason });
     if (this.resets.length > RESET_LOG_LENGTH) this.resets.shift();
     this.recentResets.push(t);
+  }
+
+  private resetsInWindow(): number {
+    const t = this.clock.now();
     while (this.recentResets.length && t - this.recentResets[0] > SAFE_MODE_WINDOW_MS) this.recentResets.shift();
+    const prior = t - this.priorAt <= SAFE_MODE_WINDOW_MS ? this.priorResets : 0;
+    return prior + this.recentResets.length;
+  }
+
+  /** Safe mode: POR values until a clinician clears it; the running engine switches at its next boundary. */
+  private latchSafeMode(): void {
+    if (this.state === 'safe') return;
+    const atPor = this.state === 'por';
+    this.state = 'safe';
+    this.temporary = null;
+    this.io.marker(this.clock.now(), 'SAFE');
+    if (!atPor) this.engine.program(POR);
   }
 
   /** Power-on reset: a fresh engine at the POR values, pacing one LRI from now (§3.6.5). */
@@ -247,7 +276,8 @@ export class Therapy {
     this.logReset(reason);
     if (this.starting) return this.onFatal(reason);
     this.temporary = null;
-    this.state = this.recentResets.length >= SAFE_MODE_RESETS ? 'safe' : 'por';
+    // Only a clinician opens the latch: a later reset keeps it, however old the resets that set it.
+    this.state = this.state === 'safe' || this.resetsInWindow() >= SAFE_MODE_RESETS ? 'safe' : 'por';
     this.engine = new PacingEngine(this.clock, {
       pace: (chamber, amplitude, width) => this.io.pace(chamber, amplitude, width),
       marker: (t, type) => {

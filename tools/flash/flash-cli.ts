@@ -1,4 +1,4 @@
-// `npm run flash -- <target> [--release|--debug] [--check] [--build-only] [--out DIR]`:
+// `npm run flash -- <target> [--release|--debug] [--check] [--build-only] [--clean] [--out DIR]`:
 // preflight, bundle @noble for the device, then mcconfig. The machine is reached only through
 // FlashHost, so tests drive every path with a fake one.
 import { formatFlags, parseArgs, UsageError } from '../cli/args.js';
@@ -26,6 +26,7 @@ const FLAGS: FlagSpecs = {
   debug: { type: 'boolean', short: 'd', description: 'debug build for xsbug' },
   check: { type: 'boolean', description: 'run the preflight checks only' },
   'build-only': { type: 'boolean', description: 'build for the device without deploying it' },
+  clean: { type: 'boolean', description: 'delete the previous build first (after changing the preload list)' },
   out: { type: 'string', short: 'o', value: 'DIR', description: 'mcconfig output directory (default $MODDABLE/build)' },
   help: { type: 'boolean', short: 'h', description: 'show this help' },
 };
@@ -52,6 +53,7 @@ export function parseFlashArgs(argv: string[]): FlashOptions | undefined {
     build: flags.debug ? 'debug' : 'release',
     check: flags.check === true,
     buildOnly: flags['build-only'] === true,
+    clean: flags.clean === true,
   };
   if (typeof flags.out === 'string') options.outDir = flags.out;
   return options;
@@ -86,7 +88,15 @@ export async function runFlash(argv: string[], host: FlashHost): Promise<number>
     return EXIT.failed;
   }
   if (options.outDir !== undefined) host.makeDirectory(options.outDir);
-  const args = mcconfigArgs(options, `${host.root}/manifest.json`);
+  const manifest = `${host.root}/manifest.json`;
+  if (options.clean) {
+    const cleaned = await host.run('mcconfig', mcconfigArgs(options, manifest, 'clean'));
+    if (cleaned !== 0) {
+      host.err(`flash: mcconfig -t clean failed (exit ${cleaned})\n`);
+      return EXIT.failed;
+    }
+  }
+  const args = mcconfigArgs(options, manifest);
   host.out(`flash: mcconfig ${args.join(' ')}\n`);
   const status = await host.run('mcconfig', args);
   if (status !== 0) {

@@ -22,6 +22,8 @@ export interface FlashOptions {
   check: boolean;
   /** Build for a device without deploying it. */
   buildOnly: boolean;
+  /** Delete mcconfig's previous output first (needed after a change to the preload list). */
+  clean: boolean;
   /** mcconfig output directory (-o); Moddable's default is $MODDABLE/build. */
   outDir?: string;
 }
@@ -48,13 +50,15 @@ export function platformSpec(target: Target): string {
 
 /**
  * mcconfig's arguments. The Linux build is a compile check: it always stops after building
- * (`-t build`), because mcconfig's default target would launch the simulator.
+ * (`-t build`), because mcconfig's default target would launch the simulator. With `target`
+ * 'clean', the arguments that delete this configuration's previous output.
  */
-export function mcconfigArgs(options: FlashOptions, manifestPath: string): string[] {
+export function mcconfigArgs(options: FlashOptions, manifestPath: string, target?: 'clean'): string[] {
   const args: string[] = [];
   if (options.build === 'debug') args.push('-d');
   args.push('-m', '-p', platformSpec(options.target));
-  if (options.target.platform === 'lin' || options.buildOnly) args.push('-t', 'build');
+  if (target) args.push('-t', target);
+  else if (options.target.platform === 'lin' || options.buildOnly) args.push('-t', 'build');
   if (options.outDir !== undefined) args.push('-o', options.outDir);
   args.push(manifestPath);
   return args;

@@ -53,11 +53,14 @@ export interface Esp32OtaPartitions {
   readonly verifyImage?: (app: NorFlash) => boolean;
 }
 
-/** bootloader_common_ota_select_crc: esp_rom_crc32_le(UINT32_MAX, &ota_seq, 4). */
+/**
+ * bootloader_common_ota_select_crc: esp_rom_crc32_le(UINT32_MAX, &ota_seq, 4). The ROM inverts
+ * the CRC on the way in and out as zlib does, so the register starts at 0 (seq 1 gives 0x4743989A).
+ */
 export function otaSeqCrc(seq: number): number {
   const bytes = new Uint8Array(4);
   new DataView(bytes.buffer).setUint32(0, seq, true);
-  return crc32(bytes);
+  return crc32(bytes, 0xffffffff);
 }
 
 function notBlank(app: NorFlash): boolean {
@@ -103,7 +106,9 @@ export class Esp32Ota {
     }
     // A trial that reached this reset unconfirmed has failed.
     entries.forEach((e, i) => {
-      if (e.state === OtaImgState.PENDING_VERIFY) this.writeEntry(i, { ...e, state: OtaImgState.ABORTED });
+      if (e.state !== OtaImgState.PENDING_VERIFY) return;
+      entries[i] = { ...e, state: OtaImgState.ABORTED };
+      this.writeEntry(i, entries[i]);
     });
     const active = activeIndex(entries);
     if (active === -1) return (this.running = 0); // "ota data partition invalid and no factory, will try all partitions"
