@@ -54,10 +54,8 @@ export interface SignOptions {
   readonly externalAad?: Uint8Array;
 }
 
-const EMPTY = new Uint8Array(0);
-
 /** RFC 9052 §4.4: Sig_structure = ["Signature1", body_protected, external_aad, payload]. */
-export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = EMPTY): Uint8Array {
+export function sigStructure(protectedBytes: Uint8Array, payload: Uint8Array, externalAad: Uint8Array = new Uint8Array(0)): Uint8Array {
   return encodeCbor(['Signature1', protectedBytes, externalAad, payload]);
 }
 
@@ -122,7 +120,7 @@ function decodeProtected(protectedBytes: Uint8Array): CborMap {
 }
 
 /** True when `sign1`'s signature verifies under the Ed25519 `publicKey`. */
-export function verifySign1(verifier: Ed25519Verifier, sign1: Sign1, publicKey: Uint8Array, externalAad: Uint8Array = EMPTY): boolean {
+export function verifySign1(verifier: Ed25519Verifier, sign1: Sign1, publicKey: Uint8Array, externalAad: Uint8Array = new Uint8Array(0)): boolean {
   if (publicKey.length !== ED25519_PUBLIC_KEY_BYTES) return false;
   return verifier.verify(sign1.signature, sigStructure(sign1.protectedBytes, sign1.payload, externalAad), publicKey);
 }
