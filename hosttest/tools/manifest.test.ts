@@ -19,7 +19,7 @@ interface Creation {
 }
 interface Platform {
   creation?: Creation;
-  config?: { therapyWorker?: Creation & { core?: number; priority?: number } };
+  config?: { board?: string; therapyBoard?: string; therapyWorker?: Creation & { core?: number; priority?: number } };
 }
 interface Manifest {
   modules: Record<string, string | string[]>;
@@ -120,6 +120,14 @@ describe('manifest.json', () => {
     assert.equal(manifest.modules['platforms/preload/error-name'], './platforms/preload/error-name');
     assert.ok(manifest.preload.includes('platforms/preload/error-name'));
     assert.match(read('platforms/preload/error-name.ts'), /Object\.defineProperty\(Error\.prototype, 'name'/);
+  });
+
+  it('names each device platform as its board (modules/app/device-platform.ts picks update banks and pins by it)', () => {
+    for (const device of ['esp32', 'nrf52']) {
+      const config = manifest.platforms[device]?.config;
+      assert.equal(config?.board, device, `${device}: config.board`);
+      assert.ok(config?.therapyBoard, `${device}: config.therapyBoard names a pin map`);
+    }
   });
 
   it('gives every machine a stack for the noble bundle and a therapy worker that fits its block', () => {
