@@ -149,6 +149,23 @@ describe('app: the assembled firmware on a simulated board', () => {
     second.firmware.stop();
   });
 
+  it('temporary parameters end with the session that set them (PACEMAKER §3.6.2: broken telemetry link)', async () => {
+    const b = new SimBoard().boot();
+    await run(b.clock, 1000);
+    const s = await clinicianSession(b);
+    b.firmware.access!.presence.set(true);
+    const program = (name: string, lrl: number) => settle(b.clock, s.client.request(name, new Map<string, CborValue>([['mode', 'VVI'], ['lrl', lrl]])));
+    assert.equal((await program('therapy.program', 60)).status, Status.OK);
+    assert.equal((await program('therapy.program-temporary', 75)).status, Status.OK);
+    b.firmware.access!.presence.set(false);
+    await run(b.clock, 4000);
+    assert.deepEqual(diffs(paceTimes(b, 'worker')).slice(-3), [800, 800, 800], 'temporary 75 ppm while the session lasts');
+    s.central.disconnect();
+    await run(b.clock, 5000);
+    assert.deepEqual(diffs(paceTimes(b, 'worker')).slice(-3), [1000, 1000, 1000], 'back to the permanent 60 ppm once the link is gone');
+    b.firmware.stop();
+  });
+
   it('three boots within 48 h latch safe mode without delaying the first pace; the latch survives a reboot until a clinician clears it', async () => {
     const board = new SimBoard();
     const state = (b: Booted) => b.worker!.service.therapy.interrogate().state;
