@@ -14,6 +14,10 @@ import { CommandDispatcher } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap } from '../../modules/core/cbor.js';
 import { ClientError, ProgrammerClient } from '../../modules/programmer/client.js';
+import { PatientActions, patientRangeCodec } from '../../modules/app/patient-range.js';
+import type { PatientRange, PatientRangeStore } from '../../modules/app/patient-range.js';
+import type { TherapyPort } from '../../modules/app/therapy-commands.js';
+import { TherapyStatus } from '../../modules/therapy/status.js';
 import { centralLink } from '../ble/central-link.js';
 import { resetBleRadio, SimulatedCentral } from '../ble/radio.js';
 import type { ServiceJson } from '../ble/radio.js';
@@ -24,7 +28,19 @@ import type { KeyPair } from './harness.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 
-function boot() {
+/** The patient range at rest as the firmware keeps it: bytes through the real codec. */
+function memoryRangeStore(): PatientRangeStore & { bytes?: Uint8Array } {
+  return {
+    load() {
+      return { value: (this.bytes && patientRangeCodec.decode(this.bytes)) ?? patientRangeCodec.defaults() };
+    },
+    save(range: PatientRange | null) {
+      this.bytes = patientRangeCodec.encode(range);
+    },
+  };
+}
+
+function boot(rangeStore?: PatientRangeStore) {
   const clock = virtualHost('esp32');
   const radio = resetBleRadio();
   radio.maxMtu = 247;
@@ -36,7 +52,7 @@ function boot() {
     clock, crypto,
     staticKey: { publicKey: identity.staticPublic, secretKey: identity.staticSecret },
     gate: new AccessGate(access),
-    dispatcher: new CommandDispatcher({ commands: firmwareCommands(device), policy: access.authorizer }),
+    dispatcher: new CommandDispatcher({ commands: firmwareCommands(device, undefined, rangeStore), policy: access.authorizer }),
     physicalPresence: () => access.presence.isHeld(),
     deviceInfo: () => ({ model: 'IMPLANT-SIM', protocol: 1, firmware: '0.1.0', pairingOpen: access.pairing.isOpen(), selectors: [0x11, 0x12] }),
   });
@@ -146,6 +162,57 @@ describe('access: end to end over the host BLE shim', () => {
     assert.equal(await again.call('access.unbond-self'), Status.OK);
     again.close();
     await assert.rejects(session(env, 'IK', phone, new Uint8Array(0)), (e: ClientError) => e.status === Status.UNKNOWN_PEER);
+  });
+
+  it('a patient sets its rate only inside the range a clinician set with the magnet, and marks a symptom', async () => {
+    const rangeStore = memoryRangeStore();
+    const env = boot(rangeStore);
+    const lrl = async (s: { result: (name: string) => Promise<unknown> }) =>
+      ((await s.result('therapy.interrogate') as CborMap).get('permanent') as CborMap).get('lrl');
+    const phone = x25519Pair(env.device.prng);
+    env.device.press(PAIRING.HOLD_MIN_MS);
+    const bonding = await session(env, 'XX', phone, new Uint8Array(0));
+    assert.equal(await bonding.result('therapy.patient-range.get'), null, 'no patient range by default');
+    const initial = await lrl(bonding);
+    assert.equal(await bonding.call('therapy.patient.set-rate', new Map([['lrl', 70]])), TherapyStatus.OUT_OF_PATIENT_RANGE, 'no range: refused');
+    assert.equal(await bonding.call('therapy.patient-range.set', new Map([['lrlMin', 30], ['lrlMax', 175]])), Status.DENIED, 'the patient cannot widen its own range');
+    assert.equal(await lrl(bonding), initial, 'nothing changed');
+    assert.notEqual(initial, 70);
+    bonding.close();
+
+    const programmer = env.device.programmer('clinician');
+    const clinic = await session(env, 'IK', programmer.static, programmer.cert);
+    const range = (lrlMin: number, lrlMax: number) => new Map([['lrlMin', lrlMin], ['lrlMax', lrlMax]]);
+    assert.equal(await clinic.call('therapy.patient-range.set', range(60, 95)), Status.PRESENCE_REQUIRED);
+    env.access.presence.set(true);
+    assert.equal(await clinic.call('therapy.patient-range.set', range(61, 92)), TherapyStatus.PARAMETER_RANGE, '92 ppm is off the LRL grid');
+    assert.equal(await clinic.call('therapy.patient-range.set', range(80, 60)), TherapyStatus.PARAMETER_CONFLICT, 'min above max');
+    assert.equal(await clinic.call('therapy.patient-range.set', range(60, 120)), TherapyStatus.PARAMETER_CONFLICT, 'LRL 120 is not below the URL');
+    assert.equal(await clinic.call('therapy.patient-range.set', range(60, 95)), Status.OK);
+    env.access.presence.set(false);
+    assert.deepEqual(await clinic.result('therapy.patient-range.get'), new Map([['lrlMin', 60], ['lrlMax', 95]]));
+    clinic.close();
+
+    const s = await session(env, 'IK', phone, new Uint8Array(0));
+    assert.equal(await s.call('therapy.patient.set-rate', new Map([['lrl', 70]])), Status.OK);
+    assert.equal(await lrl(s), 70, 'the therapy runs the patient\'s rate');
+    assert.equal(await s.call('therapy.patient.set-rate', new Map([['lrl', 100]])), TherapyStatus.OUT_OF_PATIENT_RANGE);
+    assert.equal(await s.call('therapy.patient.set-rate', new Map([['lrl', 55]])), TherapyStatus.OUT_OF_PATIENT_RANGE);
+    assert.equal(await s.call('therapy.patient.set-rate', new Map([['lrl', 92]])), TherapyStatus.PARAMETER_RANGE, 'off the grid');
+    assert.equal(await lrl(s), 70, 'refusals change nothing');
+    assert.equal(await s.call('therapy.program', new Map([['lrl', 90]])), Status.DENIED, 'clinician programming stays the clinician\'s');
+    assert.equal(await s.call('therapy.patient.symptom'), Status.OK);
+    const interrogation = await s.result('therapy.interrogate') as CborMap;
+    assert.equal((interrogation.get('symptoms') as number[]).length, 1, 'the clinician sees the mark at interrogation');
+    s.close();
+    const logged = env.device.audit.events.filter((e) => e.type === 'command' && e.subject?.startsWith('therapy.patient'));
+    assert.deepEqual(logged.map((e) => `${e.role} ${e.subject}`), [
+      'clinician therapy.patient-range.set', 'patient therapy.patient.set-rate', 'patient therapy.patient.symptom',
+    ], 'the range and both patient actions are audited');
+
+    // After a reset the range comes back from storage.
+    const therapyPort: TherapyPort = { request: () => Promise.reject(new Error('not used')), markers: () => ({ seq: 0, markers: [] }) };
+    assert.deepEqual(new PatientActions(therapyPort, rangeStore, env.clock).current(), { lrlMin: 60, lrlMax: 95 });
   });
 
   it('an emergency programmer gets in only with presence held, and only for emergency commands', async () => {

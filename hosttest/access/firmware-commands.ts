@@ -6,6 +6,8 @@ import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import type { CommandSpec } from '../../modules/channel/commands.js';
 import { therapyCommands } from '../../modules/app/therapy-commands.js';
 import type { TherapyPort } from '../../modules/app/therapy-commands.js';
+import { PatientActions } from '../../modules/app/patient-range.js';
+import type { PatientRangeStore } from '../../modules/app/patient-range.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
 import { inProcessWorker } from '../therapy/in-process-worker.js';
 import { image, makePackage } from '../bootloader/fixture.js';
@@ -28,7 +30,11 @@ function therapy(device: Device): TherapySupervisor {
   });
 }
 
-/** `therapyPort` replaces the in-process therapy machine (which needs Node's structuredClone). */
-export function firmwareCommands(device: Device, therapyPort: TherapyPort = therapy(device)): CommandSpec[] {
-  return [...therapyCommands(therapyPort), ...accessCommands(device.access), ...updateCommands(updateService(device))];
+/**
+ * `therapyPort` replaces the in-process therapy machine (which needs Node's structuredClone);
+ * `rangeStore` keeps the patient range across `firmwareCommands` calls (a reboot).
+ */
+export function firmwareCommands(device: Device, therapyPort: TherapyPort = therapy(device), rangeStore?: PatientRangeStore): CommandSpec[] {
+  const patient = new PatientActions(therapyPort, rangeStore, device.clock);
+  return [...therapyCommands(patient.port()), ...patient.commands(), ...accessCommands(device.access), ...updateCommands(updateService(device))];
 }

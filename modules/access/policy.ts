@@ -35,6 +35,13 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'therapy.pace-now': row(['clinician', 'emergency'], PRESENCE, LOG),
   'therapy.reset-counters': row(['clinician'], REMOTE, LOG),
   'therapy.clear-safe-mode': row(['clinician'], PRESENCE, LOG),
+  // Patient actions (modules/app/patient-range.ts): the patient moves the LRL only inside the
+  // range the clinician set with the magnet; anything beyond it stays therapy.program's, which
+  // takes two factors. A symptom mark is logged so the clinician finds it in the audit log.
+  'therapy.patient-range.get': row(['patient', 'clinician'], REMOTE, READ),
+  'therapy.patient-range.set': row(['clinician'], PRESENCE, LOG),
+  'therapy.patient.set-rate': row(['patient'], REMOTE, LOG),
+  'therapy.patient.symptom': row(['patient'], REMOTE, LOG),
   // --- access (modules/access/commands.ts) ---
   'access.whoami': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),
   'access.time.get': row(['patient', 'clinician', 'manufacturer'], REMOTE, READ),

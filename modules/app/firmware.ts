@@ -21,6 +21,8 @@ import type { UpdateService } from '../bootloader/update-service.js';
 import type { CommandDispatcher } from '../channel/commands.js';
 import type { Storage } from '../storage/storage.js';
 import { therapyCommands } from './therapy-commands.js';
+import { PatientActions, patientRangeCodec } from './patient-range.js';
+import { RecordKeys } from '../storage/record-keys.js';
 import type { TherapySupervisor } from '../therapy/supervisor.js';
 import { FIRMWARE } from './firmware-info.js';
 import type { FirmwarePlatform } from './platform.js';
@@ -85,8 +87,12 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
 
   // 5. Radio and secure channel.
   const therapyPort = params ? persistingTherapy(therapy, params, paramsNotice) : therapy;
+  // The patient range sits next to the stored parameters; without it patient adjustments are refused.
+  const patient = storage && params && attempt(say, 'patient range', () => new PatientActions(therapyPort, storage.params(patientRangeCodec, RecordKeys.patientRange), clock));
+  const therapyCommandsPort = patient ? patient.port() : therapyPort;
   const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher([
-    ...therapyCommands(resets ? resets.commands(therapyPort) : therapyPort),
+    ...therapyCommands(resets ? resets.commands(therapyCommandsPort) : therapyCommandsPort),
+    ...(patient ? patient.commands() : []),
     ...accessCommands(access),
     ...(updates ? updateCommands(updates.service) : []),
   ], access, say));

@@ -64,7 +64,8 @@ export function toCbor(value: unknown): CborValue {
   return map;
 }
 
-function answer(reply: Reply): CommandReply {
+/** A therapy machine reply as a command reply, with the documented status codes. */
+export function answer(reply: Reply): CommandReply {
   if (reply.ok) return ok(reply.result === undefined ? undefined : toCbor(reply.result));
   if (reply.error.code === 'unavailable') return fail(TherapyStatus.THERAPY_UNAVAILABLE);
   const result = reply.error.parameter ? toCbor({ parameter: reply.error.parameter, message: reply.error.message }) : toCbor({ message: reply.error.message });

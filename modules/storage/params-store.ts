@@ -26,16 +26,21 @@ export interface LoadedParams<T> {
 }
 
 export class ParamsStore<T> {
-  constructor(private readonly store: RecordStore, private readonly sealer: Sealer, private readonly codec: ParamsCodec<T>) {}
+  constructor(
+    private readonly store: RecordStore,
+    private readonly sealer: Sealer,
+    private readonly codec: ParamsCodec<T>,
+    private readonly key: number = RecordKeys.params,
+  ) {}
 
   load(): LoadedParams<T> {
     const fallback = (problem: ParamsProblem): LoadedParams<T> => ({ value: this.codec.defaults(), source: 'defaults', problem });
     let sealed: Uint8Array | undefined;
     let bytes: Uint8Array;
     try {
-      sealed = this.store.get(RecordKeys.params);
+      sealed = this.store.get(this.key);
       if (!sealed) return fallback('missing');
-      bytes = this.sealer.open(RecordKeys.params, sealed);
+      bytes = this.sealer.open(this.key, sealed);
     } catch (error) {
       if (error instanceof StorageError && (error.code === 'corrupt' || error.code === 'unsealed')) return fallback(error.code);
       throw error;
@@ -48,6 +53,6 @@ export class ParamsStore<T> {
   save(value: T): void {
     const bytes = this.codec.encode(value);
     if (this.codec.decode(bytes) === undefined) throw new StorageError('invalid', 'the codec rejects its own encoding of these parameters');
-    this.store.put(RecordKeys.params, this.sealer.seal(RecordKeys.params, bytes));
+    this.store.put(this.key, this.sealer.seal(this.key, bytes));
   }
 }

@@ -86,9 +86,9 @@ export class Storage {
     this.logRecovery();
   }
 
-  /** The therapy parameters, validated by the therapy module's codec. */
-  params<T>(codec: ParamsCodec<T>): ParamsStore<T> {
-    return new ParamsStore(this.records, this.sealer, codec);
+  /** The therapy parameters (or, under another record key, a setting that goes with them), validated by the therapy side's codec. */
+  params<T>(codec: ParamsCodec<T>, key: number = RecordKeys.params): ParamsStore<T> {
+    return new ParamsStore(this.records, this.sealer, codec, key);
   }
 
   /** Appends to the audit log (shorthand for `audit.append`). */
