@@ -4,7 +4,7 @@ import type { Version } from '../../modules/bootloader/manifest.js';
 import { RESTART_DELAY_MS, UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import type { KeyLookup } from '../../modules/bootloader/signed-manifest.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { image, makePackage, updateKeys, type PackageSpec } from './fixture.js';
+import { image, makePackage, manifestOf, updateKeys, type PackageSpec } from './fixture.js';
 import { SIM_LAYOUTS, SimDevice, type Running, type SimLayout } from './sim-device.js';
 
 export const CURRENT = Object.freeze({ version: [1, 0, 0] as Version, counter: 3 });
@@ -38,6 +38,12 @@ export function newPackage(overrides: Partial<PackageSpec> = {}): Uint8Array {
 export function send(h: Harness, pkg: Uint8Array, from: number, to = splitPackage(pkg).image.length, chunk = 244): void {
   const img = splitPackage(pkg).image;
   for (let at = from; at < to; at += chunk) h.running.service.chunk(UPDATE_ROLE, at, img.subarray(at, Math.min(at + chunk, to)));
+}
+
+/** Begins a transfer of `pkg` and sends its whole image: the package is staged. */
+export function stage(h: Harness, pkg: Uint8Array): void {
+  h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
+  send(h, pkg, 0);
 }
 
 /** Activates, lets the restart happen, boots, and runs the trial supervisor. */

@@ -6,7 +6,7 @@ import { UpdateError } from '../../modules/bootloader/errors.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import { crypto, manifestOf, ROOT, ROTATION, trustStore } from './fixture.js';
-import { activateAndReboot, BLOCK, CURRENT, newPackage, reboot, send, updatedDevice } from './harness.js';
+import { activateAndReboot, BLOCK, CURRENT, newPackage, reboot, send, stage, updatedDevice } from './harness.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
 import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
@@ -65,8 +65,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('a failed self-test reverts to the old image with the counter unchanged; the update can be retried', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.selfTestPasses = false;
     assert.equal(await activateAndReboot(h), 'reverted');
     assert.equal(h.running.events.at(-1)?.reason, 'self-test-failed');
@@ -84,8 +83,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('a trial that resets before confirming is reverted by the bootloader, and says why', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.activate(UPDATE_ROLE);
     h.running = h.dev.powerOn(); // trial boot; the image crashes before its self-test ends
     assert.equal(h.running.choice.trial, true);
@@ -98,8 +96,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('a trial whose self-test never finishes is reverted when the confirm time runs out', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.activate(UPDATE_ROLE);
     h.dev.options.selfTest = () => new Promise(() => {});
     h.running = h.dev.powerOn();
@@ -112,8 +109,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('never confirms at start-up on its own: without a self-test result the trial stays a trial', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.activate(UPDATE_ROLE);
     h.dev.options.selfTest = () => new Promise(() => {});
     h.running = h.dev.powerOn();
@@ -126,8 +122,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('refuses a new transfer during a trial and while an activation waits for its reboot', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.activate(UPDATE_ROLE);
     const other = manifestOf(newPackage({ version: [1, 3, 0] }));
     assert.throws(() => h.running.service.begin(UPDATE_ROLE, other), (e: unknown) => e instanceof UpdateError && e.code === 'update-pending');
@@ -140,8 +135,7 @@ describe('update: staging, trial, confirm and revert', () => {
     const trust = trustStore();
     const h = await updatedDevice({ keys: updateKeysFrom(trust) });
     const pkg = newPackage({ key: ROTATION });
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     assert.equal(trust.applyUpdate(signTrustUpdate(crypto, ROOT, { sequence: 1, revoked: [ROTATION.kid] })), 0);
     const record = h.dev.bootArea.read(0, h.dev.bootArea.size);
     assert.throws(() => h.running.service.activate(UPDATE_ROLE), (e: unknown) => e instanceof UpdateError && e.code === 'revoked-key');
@@ -151,8 +145,7 @@ describe('update: staging, trial, confirm and revert', () => {
   it('abort forgets the staged bank but never the running image', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.abort(UPDATE_ROLE);
     assert.equal(h.running.service.status().state, 'idle');
     assert.throws(() => h.running.service.activate(UPDATE_ROLE), (e: unknown) => e instanceof UpdateError && e.code === 'not-staged');
@@ -166,8 +159,7 @@ describe('update: a platform whose bootloader ignores the boot record (nRF52 wit
   it('withdraws the activation at the next start and says so', async () => {
     const h = await updatedDevice();
     const pkg = newPackage();
-    h.running.service.begin(UPDATE_ROLE, manifestOf(pkg));
-    send(h, pkg, 0);
+    stage(h, pkg);
     h.running.service.activate(UPDATE_ROLE);
     // The firmware starts again without any bootloader having read the record.
     const boot = new FlashBootControl(new BootRecordStore(h.dev.bootArea));
