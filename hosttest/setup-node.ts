@@ -3,8 +3,10 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TestHost } from './lib/host.js';
+import { useVectorsDir } from './lib/vectors-dir.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
+useVectorsDir(root);
 
 const host: TestHost = {
   readText: (path) => readFileSync(resolve(root, path), 'utf8'),

@@ -18,9 +18,11 @@ export function testHost(): TestHost {
   return host;
 }
 
-/** Path of the shared vectors folder relative to the project root (overridable for CI layouts). */
+/** Absolute path of a vector file; both runners check the folder first (hosttest/lib/vectors-dir.mjs). */
 export function vectorsPath(file: string): string {
-  return `${testHost().env('IMPLANT_VECTORS_DIR') ?? '../shared/vectors'}/${file}`;
+  const dir = testHost().env('IMPLANT_VECTORS_DIR');
+  if (!dir) throw new Error('IMPLANT_VECTORS_DIR is not set: run the tests through mocha or the XS runner');
+  return `${dir}/${file}`;
 }
 
 export function readVectorJson<T = unknown>(file: string): T {

@@ -8,6 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { bundleForXS, mapStack, projectRoot } from './bundle.mjs';
 import { decodeText, requireWorker, startWorker } from './xsnap.mjs';
+import { useVectorsDir } from '../lib/vectors-dir.mjs';
 
 /** A file that runs longer than this (wall time) is stopped and fails: a test that never ends. */
 const FILE_TIMEOUT_S = Number(process.env.IMPLANT_XS_FILE_TIMEOUT_S ?? 600);
@@ -83,6 +84,7 @@ async function runFile(file) {
 async function main() {
   try {
     requireWorker();
+    useVectorsDir(projectRoot);
   } catch (error) {
     console.error(error.message);
     process.exit(2);

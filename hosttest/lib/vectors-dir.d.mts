@@ -1,0 +1,1 @@
+export function useVectorsDir(projectRoot: string): string;
