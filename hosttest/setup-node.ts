@@ -6,7 +6,14 @@ import type { TestHost } from './lib/host.js';
 import { useVectorsDir } from './lib/vectors-dir.mjs';
 
 const root = fileURLToPath(new URL('../', import.meta.url));
-useVectorsDir(root);
+try {
+  useVectorsDir(root);
+} catch (error) {
+  // Exit rather than throw: mocha would retry this file through require() and report that
+  // retry's syntax error instead of this message.
+  console.error((error as Error).message);
+  process.exit(2);
+}
 
 const host: TestHost = {
   readText: (path) => readFileSync(resolve(root, path), 'utf8'),
