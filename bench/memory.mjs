@@ -3,8 +3,8 @@
 // bundle once loaded, and of its base-point tables at each window size, with the computrons
 // that buy. Every figure comes from a fresh engine and is deterministic.
 // Usage: node bench/memory.mjs [window ...]   (default 1 2 3 4 5 6 8)
-import { bundleEntryForXS } from '../hosttest/xs/bundle.mjs';
-import { startWorker } from '../hosttest/xs/xsnap.mjs';
+import { bundleEntryForXS } from '../host/xs/bundle.mjs';
+import { startWorker } from '../host/xs/xsnap.mjs';
 
 const windows = process.argv.length > 2 ? process.argv.slice(2).map(Number) : [1, 2, 3, 4, 5, 6, 8];
 

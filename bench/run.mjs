@@ -13,8 +13,8 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
-import { bundleEntryForXS } from '../hosttest/xs/bundle.mjs';
-import { requireWorker, startWorker } from '../hosttest/xs/xsnap.mjs';
+import { bundleEntryForXS } from '../host/xs/bundle.mjs';
+import { requireWorker, startWorker } from '../host/xs/xsnap.mjs';
 
 const XS_LOOP_COMPUTRONS = 3e7; // ~0.1 s per timed loop on a desktop core
 const NODE_LOOP_MS = 100;

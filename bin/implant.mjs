@@ -2,6 +2,6 @@
 // The `implant` command: runs the TypeScript CLI through the project's loader.
 import { register } from 'node:module';
 
-register('../hosttest/loader.mjs', import.meta.url);
+register('../host/loader.mjs', import.meta.url);
 const { main } = await import('../tools/cli/main.ts');
 process.exitCode = await main(process.argv.slice(2));

@@ -10,7 +10,7 @@ import type { SessionView } from '../../modules/channel/commands.js';
 import { utf8 } from '../../modules/core/bytes.js';
 import { decodeSign1, verifySign1 } from '../../modules/core/cose.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
-import { Device, NOW } from '../../hosttest/access/harness.js';
+import { Device, NOW } from '../../host/fixtures/access-device.js';
 import { benchCase } from './types.js';
 
 function provisionedDevice() {

@@ -23,8 +23,8 @@ import { SecureTransport } from '../../modules/channel/transport.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
 import { ChannelInitiator } from '../../modules/programmer/initiator.js';
-import { Device } from '../../hosttest/access/harness.js';
-import { VirtualClock } from '../../hosttest/sim/virtual-clock.js';
+import { Device } from '../../host/fixtures/access-device.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { benchCase } from './types.js';
 
 /** One ATT payload at MTU 247. */

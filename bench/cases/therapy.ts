@@ -7,7 +7,7 @@
 import { NOMINAL } from '../../modules/therapy/params.js';
 import { TherapyService } from '../../modules/therapy/service.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
-import { VirtualClock } from '../../hosttest/sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { benchCase } from './types.js';
 
 export const cases = [

@@ -15,7 +15,7 @@ import { decodeCbor } from '../../modules/core/cbor.js';
 import { equal, ok } from '../lib/assert.js';
 import { testHost } from '../lib/host.js';
 import { firmwareCommands } from './firmware-commands.js';
-import { crypto, Device, ed25519Pair, NOW, x25519Pair } from './harness.js';
+import { crypto, Device, ed25519Pair, NOW, x25519Pair } from '../../host/fixtures/access-device.js';
 
 describe('access (portable)', () => {
   it('refuses each faulty certificate with its own code', () => {

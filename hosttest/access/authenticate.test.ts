@@ -13,7 +13,7 @@ import { sasBlinkGroups, shortAuthString } from '../../modules/access/sas.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import type { PeerDecision } from '../../modules/channel/hooks.js';
 import { Status } from '../../modules/channel/status.js';
-import { crypto, Device, EMPTY_PAYLOAD, NOW, x25519Pair } from './harness.js';
+import { crypto, Device, EMPTY_PAYLOAD, NOW, x25519Pair } from '../../host/fixtures/access-device.js';
 
 const HANDSHAKE_REFILL_MS = Math.ceil((HANDSHAKE_WORST_UJ * 86_400_000) / ADMISSION.ALLOWANCE_PER_DAY_UJ);
 

@@ -8,7 +8,7 @@ import { keyIdOf } from '../../modules/access/key-id.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
 import { decodeSign1 } from '../../modules/core/cose.js';
-import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from './harness.js';
+import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from '../../host/fixtures/access-device.js';
 
 function check(device: Device, cert: Uint8Array, staticKey?: Uint8Array, roles: ('clinician' | 'manufacturer' | 'device')[] = ['clinician', 'manufacturer']) {
   const a = device.access;

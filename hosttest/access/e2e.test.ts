@@ -19,12 +19,12 @@ import type { PatientRange, PatientRangeStore } from '../../modules/app/patient-
 import type { TherapyPort } from '../../modules/app/therapy-commands.js';
 import { TherapyStatus } from '../../modules/therapy/status.js';
 import { centralLink } from '../ble/central-link.js';
-import { resetBleRadio, SimulatedCentral } from '../ble/radio.js';
-import type { ServiceJson } from '../ble/radio.js';
-import { virtualHost } from '../shims/host-control.js';
+import { resetBleRadio, SimulatedCentral } from '../../host/ble/radio.js';
+import type { ServiceJson } from '../../host/ble/radio.js';
+import { virtualHost } from '../../host/shims/host-control.js';
 import { firmwareCommands } from './firmware-commands.js';
-import { crypto, Device, NOW, x25519Pair } from './harness.js';
-import type { KeyPair } from './harness.js';
+import { crypto, Device, NOW, x25519Pair } from '../../host/fixtures/access-device.js';
+import type { KeyPair } from '../../host/fixtures/access-device.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 

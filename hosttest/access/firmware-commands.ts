@@ -10,9 +10,9 @@ import { PatientActions } from '../../modules/app/patient-range.js';
 import type { PatientRangeStore } from '../../modules/app/patient-range.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
 import { inProcessWorker } from '../therapy/in-process-worker.js';
-import { image, makePackage } from '../bootloader/fixture.js';
-import { SIM_LAYOUTS, SimDevice } from '../bootloader/sim-device.js';
-import type { Device } from './harness.js';
+import { image, makePackage } from '../../host/fixtures/update-fixture.js';
+import { SIM_LAYOUTS, SimDevice } from '../../host/fixtures/sim-device.js';
+import type { Device } from '../../host/fixtures/access-device.js';
 
 /** The update service of a simulated board running a signed image (the bootloader's fixture). */
 function updateService(device: Device) {

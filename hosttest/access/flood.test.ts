@@ -16,7 +16,7 @@ import { utf8 } from '../../modules/core/bytes.js';
 import { signSign1 } from '../../modules/core/cose.js';
 import { ChannelInitiator } from '../../modules/programmer/initiator.js';
 import { firmwareCommands } from './firmware-commands.js';
-import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from './harness.js';
+import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from '../../host/fixtures/access-device.js';
 
 const DAY_MS = 86_400_000;
 const ATTEMPT_EVERY_MS = 100;

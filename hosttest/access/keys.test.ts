@@ -13,7 +13,7 @@ import { toHex, utf8 } from '../../modules/core/bytes.js';
 import { decodeSign1, sigStructure } from '../../modules/core/cose.js';
 import { main } from '../../tools/cli/main.js';
 import { parsePrivateKeyPem, parsePublicKeyPem, privateKeyToPem, publicKeyToPem } from '../../tools/flash/keys.js';
-import { crypto } from './harness.js';
+import { crypto } from '../../host/fixtures/access-device.js';
 
 function openssl(...args: string[]): string {
   return execFileSync('openssl', args, { encoding: 'utf8' });

@@ -16,7 +16,7 @@ import type { CommandSpec, SessionView } from '../../modules/channel/commands.js
 import { Status } from '../../modules/channel/status.js';
 import { decodeCbor } from '../../modules/core/cbor.js';
 import { firmwareCommands } from './firmware-commands.js';
-import { Device } from './harness.js';
+import { Device } from '../../host/fixtures/access-device.js';
 
 let sessions = 0;
 

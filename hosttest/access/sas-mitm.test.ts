@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { shortAuthString } from '../../modules/access/sas.js';
 import { HandshakeState } from '../../modules/channel/noise/handshake-state.js';
 import { noiseSuite } from '../../modules/channel/noise/suite.js';
-import { crypto, keyPair } from '../channel/fixture.js';
-import { Prng } from '../lib/prng.js';
+import { crypto, keyPair } from '../../host/fixtures/channel-fixture.js';
+import { Prng } from '../../host/lib/prng.js';
 
 const suite = noiseSuite(crypto, 'AESGCM');
 const prologue = new Uint8Array(0);

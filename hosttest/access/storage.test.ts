@@ -12,10 +12,10 @@ import { signTrustUpdate } from '../../modules/access/trust-store.js';
 import { Status } from '../../modules/channel/status.js';
 import { sliceArea } from '../../modules/storage/area-slice.js';
 import { openStorage } from '../../modules/storage/storage.js';
-import { NorFlash, PowerCut } from '../sim/nor-flash.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { Prng } from '../lib/prng.js';
-import { crypto, ed25519Pair, x25519Pair } from './harness.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { Prng } from '../../host/lib/prng.js';
+import { crypto, ed25519Pair, x25519Pair } from '../../host/fixtures/access-device.js';
 
 const SECTORS = 6;
 

@@ -2,7 +2,7 @@
 // wires it: the real therapy worker module in the worker shim's thread, the "storage" flash
 // partition, the ESP32 OTA partitions (otadata model, "running"/"nextota"), the GATT server on the simulated radio, the magnet button on a GPIO line, and the
 // console on trace().
-import '../shims/xs-globals.js';
+import '../../host/shims/xs-globals.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { parseConsoleLine } from '../../modules/app/console.js';
@@ -11,10 +11,10 @@ import { devicePlatform } from '../../modules/app/device-platform.js';
 import { startFirmware } from '../../modules/app/firmware.js';
 import type { Firmware } from '../../modules/app/firmware.js';
 import { PIN_MAPS } from '../../modules/therapy/pin-maps.js';
-import { resetBleRadio } from '../ble/radio.js';
-import type { ServiceJson } from '../ble/radio.js';
-import { installFlashPartition, installOtaPartitions, pins, setTraceSink, virtualHost } from '../shims/host-control.js';
-import { NorFlash } from '../sim/nor-flash.js';
+import { resetBleRadio } from '../../host/ble/radio.js';
+import type { ServiceJson } from '../../host/ble/radio.js';
+import { installFlashPartition, installOtaPartitions, pins, setTraceSink, virtualHost } from '../../host/shims/host-control.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 

@@ -19,10 +19,10 @@ import { ProgrammerClient } from '../../modules/programmer/client.js';
 import { BACKUP_INTERVAL_MS } from '../../modules/therapy/backup-pacer.js';
 import { HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
 import { centralLink } from '../ble/central-link.js';
-import { SimulatedCentral } from '../ble/radio.js';
-import { image, makePackage, ROOT, updateKeys } from '../bootloader/fixture.js';
-import { Prng } from '../lib/prng.js';
-import type { VirtualClock } from '../sim/virtual-clock.js';
+import { SimulatedCentral } from '../../host/ble/radio.js';
+import { image, makePackage, ROOT, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { Prng } from '../../host/lib/prng.js';
+import type { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { SimBoard } from './sim-board.js';
 import type { Booted } from './sim-board.js';
 

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { OPERATING_TIME_STEP_MS, ResetHistory } from '../../modules/app/reset-history.js';
 import type { ResetStatus } from '../../modules/app/reset-history.js';
-import { PowerCut } from '../sim/nor-flash.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { PowerCut } from '../../host/sim/nor-flash.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { Device } from '../storage/fixture.js';
 
 const HOUR = 3600 * 1000;

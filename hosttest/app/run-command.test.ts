@@ -11,8 +11,8 @@ import { ConsolePrinter } from '../../tools/cli/run/console-printer.js';
 import type { MarkerMode } from '../../tools/cli/run/console-printer.js';
 import { setUpHostBoard } from '../../tools/cli/run/host-board.js';
 import FFI from 'mc/ffi';
-import { flashPartition, otaPartitions, resetHost, SystemRestart } from '../shims/host-control.js';
-import { OtaImgState } from '../shims/host/esp32-ota.js';
+import { flashPartition, otaPartitions, resetHost, SystemRestart } from '../../host/shims/host-control.js';
+import { OtaImgState } from '../../host/shims/host/esp32-ota.js';
 
 function printer(markers: MarkerMode, json = false) {
   const out: string[] = [];

@@ -2,11 +2,11 @@
 import { readFileSync } from 'node:fs';
 import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
 import type { DeviceInfo } from '../../modules/ble/device-info.js';
-import { virtualHost } from '../shims/host-control.js';
-import { Prng } from '../lib/prng.js';
-import { crypto, keyPair, testDispatcher, TestGate } from '../channel/fixture.js';
-import { resetBleRadio } from './radio.js';
-import type { BleRadio, ServiceJson } from './radio.js';
+import { virtualHost } from '../../host/shims/host-control.js';
+import { Prng } from '../../host/lib/prng.js';
+import { crypto, keyPair, testDispatcher, TestGate } from '../../host/fixtures/channel-fixture.js';
+import { resetBleRadio } from '../../host/ble/radio.js';
+import type { BleRadio, ServiceJson } from '../../host/ble/radio.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 

@@ -5,10 +5,10 @@ import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import { ProgrammerClient } from '../../modules/programmer/client.js';
-import { crypto } from '../channel/fixture.js';
+import { crypto } from '../../host/fixtures/channel-fixture.js';
 import { centralLink } from './central-link.js';
 import { bootImplant } from './gatt-fixture.js';
-import { AttError, SimulatedCentral } from './radio.js';
+import { AttError, SimulatedCentral } from '../../host/ble/radio.js';
 
 describe('implant GATT server over the host BLE shim', () => {
   it('keeps the portable UUID table equal to bleservices/implant.json', () => {

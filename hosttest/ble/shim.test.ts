@@ -1,12 +1,12 @@
 // The bleserver, btutils, gap and gapwhitelist shims keep the SDK behaviours the firmware relies on.
 import assert from 'node:assert/strict';
-import BLEServer from '../shims/bleserver.js';
-import type { NotifyCharacteristic } from '../shims/bleserver.js';
-import { address, Bytes, uuid } from '../shims/btutils.js';
-import GAP from '../shims/gap.js';
-import GAPWhitelist from '../shims/gapwhitelist.js';
-import { virtualHost } from '../shims/host-control.js';
-import { resetBleRadio, SimulatedCentral } from './radio.js';
+import BLEServer from '../../host/shims/bleserver.js';
+import type { NotifyCharacteristic } from '../../host/shims/bleserver.js';
+import { address, Bytes, uuid } from '../../host/shims/btutils.js';
+import GAP from '../../host/shims/gap.js';
+import GAPWhitelist from '../../host/shims/gapwhitelist.js';
+import { virtualHost } from '../../host/shims/host-control.js';
+import { resetBleRadio, SimulatedCentral } from '../../host/ble/radio.js';
 
 const SERVICE = {
   service: {

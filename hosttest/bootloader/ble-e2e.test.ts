@@ -7,9 +7,9 @@ import assert from 'node:assert/strict';
 import { OtaError, sendUpdate } from '../../modules/bootloader/ota-client.js';
 import { UpdateStatus } from '../../modules/bootloader/status.js';
 import { equalBytes } from '../../modules/core/bytes.js';
-import type { SimulatedCentral } from '../ble/radio.js';
-import { image, makePackage, updateKeys } from './fixture.js';
-import { bleWorld, type BleWorld } from './ble-world.js';
+import type { SimulatedCentral } from '../../host/ble/radio.js';
+import { image, makePackage, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { bleWorld, type BleWorld } from '../../host/fixtures/update-world.js';
 
 const BLOCK = 4096;
 

@@ -8,9 +8,9 @@ import { verifiedBank } from '../../modules/bootloader/bank-image.js';
 import { selectBoot } from '../../modules/bootloader/boot-select.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import { sliceArea } from '../../modules/storage/area-slice.js';
-import { NorFlash } from '../sim/nor-flash.js';
-import { crypto, image, makePackage, updateKeys } from './fixture.js';
-import { SIM_LAYOUTS, SimDevice } from './sim-device.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
+import { crypto, image, makePackage, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { SIM_LAYOUTS, SimDevice } from '../../host/fixtures/sim-device.js';
 
 const keys = updateKeys();
 

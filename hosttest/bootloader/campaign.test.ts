@@ -1,7 +1,7 @@
 // A smaller run of the never-brick campaign (the full one: npm run campaign:update -- --seeds 10000).
 import assert from 'node:assert/strict';
-import { runCampaign, SCENARIOS } from './campaign.js';
-import { SIM_LAYOUTS } from './sim-device.js';
+import { runCampaign, SCENARIOS } from '../../host/campaign/update-campaign.js';
+import { SIM_LAYOUTS } from '../../host/fixtures/sim-device.js';
 
 describe('update: power cut at every flash operation', () => {
   it('boots a valid image after every cut, plain and torn, on both layouts, and never bricks, downgrades or sticks', async () => {

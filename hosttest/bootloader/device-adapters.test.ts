@@ -2,7 +2,7 @@
 // regions (banks and boot record) carry a whole update, with the portable bootloader playing
 // the stage-2 that the nRF52 build lacks; on ESP32 the banks ("running", "nextota") and
 // Esp32BootControl run over the host model of ESP-IDF's otadata and bootloader
-// (hosttest/shims/host/esp32-ota.ts), so an update stages, activates, trial-boots after the
+// (host/shims/host/esp32-ota.ts), so an update stages, activates, trial-boots after the
 // reset, and either confirms or is reverted by ESP-IDF's rollback.
 import assert from 'node:assert/strict';
 import { runningManifest, verifiedBank } from '../../modules/bootloader/bank-image.js';
@@ -24,11 +24,11 @@ import { ModdableFlashArea } from '../../modules/platform/flash-area.js';
 import { Counters } from '../../modules/storage/counters.js';
 import { RecordStore } from '../../modules/storage/record-store.js';
 import Flash from 'flash';
-import { NorFlash } from '../sim/nor-flash.js';
-import type { VirtualClock } from '../sim/virtual-clock.js';
-import { installFlashChip, installFlashPartition, installOtaPartitions, restartCount, SystemRestart, virtualHost } from '../shims/host-control.js';
-import type { Esp32Ota } from '../shims/host/esp32-ota.js';
-import { CLASS_ID, crypto, image, makePackage, manifestOf, updateKeys, VENDOR_ID } from './fixture.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
+import type { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { installFlashChip, installFlashPartition, installOtaPartitions, restartCount, SystemRestart, virtualHost } from '../../host/shims/host-control.js';
+import type { Esp32Ota } from '../../host/shims/host/esp32-ota.js';
+import { CLASS_ID, crypto, image, makePackage, manifestOf, updateKeys, VENDOR_ID } from '../../host/fixtures/update-fixture.js';
 
 const BLOCK = 4096;
 const keys = updateKeys();

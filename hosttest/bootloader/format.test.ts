@@ -8,7 +8,7 @@ import { UpdateError } from '../../modules/bootloader/errors.js';
 import { decodeManifest, encodeManifest } from '../../modules/bootloader/manifest.js';
 import { openManifest } from '../../modules/bootloader/signed-manifest.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { CLASS_ID, crypto, image, makePackage, ROOT, updateKeys, VENDOR_ID } from './fixture.js';
+import { CLASS_ID, crypto, image, makePackage, ROOT, updateKeys, VENDOR_ID } from '../../host/fixtures/update-fixture.js';
 
 /** Reads one CBOR byte string head at `pos` (the document's table), returning [start, end]. */
 function bstrAt(b: Uint8Array, pos: number): [number, number] {

@@ -4,8 +4,8 @@ import type { Version } from '../../modules/bootloader/manifest.js';
 import { RESTART_DELAY_MS, UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import type { KeyLookup } from '../../modules/bootloader/signed-manifest.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { image, makePackage, manifestOf, updateKeys, type PackageSpec } from './fixture.js';
-import { SIM_LAYOUTS, SimDevice, type Running, type SimLayout } from './sim-device.js';
+import { image, makePackage, manifestOf, updateKeys, type PackageSpec } from '../../host/fixtures/update-fixture.js';
+import { SIM_LAYOUTS, SimDevice, type Running, type SimLayout } from '../../host/fixtures/sim-device.js';
 
 export const CURRENT = Object.freeze({ version: [1, 0, 0] as Version, counter: 3 });
 export const BLOCK = 4096;

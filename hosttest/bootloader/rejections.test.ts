@@ -5,7 +5,7 @@ import { UpdateError, type UpdateErrorCode } from '../../modules/bootloader/erro
 import { splitPackage, verifyPackage } from '../../modules/bootloader/package.js';
 import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import { concatBytes } from '../../modules/core/bytes.js';
-import { CLASS_ID, crypto, image, makePackage, manifestOf, ROOT, ROTATION, STRANGER, updateKeys, VENDOR_ID } from './fixture.js';
+import { CLASS_ID, crypto, image, makePackage, manifestOf, ROOT, ROTATION, STRANGER, updateKeys, VENDOR_ID } from '../../host/fixtures/update-fixture.js';
 import { BLOCK, newPackage, protectedState, send, updatedDevice, type Harness } from './harness.js';
 
 function refused(code: UpdateErrorCode, fn: () => unknown): void {

@@ -11,12 +11,12 @@ import type { Marker } from '../../modules/therapy/markers.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { checkTrace } from '../heart/checker.js';
-import { VirtualHeart } from '../heart/heart.js';
-import { loadScenario, runParameters } from '../heart/closed-loop.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { image, makePackage, manifestOf, updateKeys } from './fixture.js';
-import { SIM_LAYOUTS, SimDevice } from './sim-device.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import { VirtualHeart } from '../../host/heart/heart.js';
+import { loadScenario, runParameters } from '../../host/heart/closed-loop.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { image, makePackage, manifestOf, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { SIM_LAYOUTS, SimDevice } from '../../host/fixtures/sim-device.js';
 
 const CHUNK = 244;
 const CHUNK_INTERVAL_MS = 12; // 244 B every 12 ms is about 20 kB/s

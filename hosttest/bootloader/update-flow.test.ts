@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { UpdateError } from '../../modules/bootloader/errors.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
-import { crypto, manifestOf, ROOT, ROTATION, trustStore } from './fixture.js';
+import { crypto, manifestOf, ROOT, ROTATION, trustStore } from '../../host/fixtures/update-fixture.js';
 import { activateAndReboot, BLOCK, CURRENT, newPackage, reboot, send, stage, updatedDevice } from './harness.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { FlashBootControl } from '../../modules/bootloader/boot-control.js';

@@ -9,9 +9,9 @@ import { MAX_REFUSED_FRAMES, selectorFor } from '../../modules/channel/protocol.
 import { encodeRequest } from '../../modules/channel/commands.js';
 import type { SecureTransport } from '../../modules/channel/transport.js';
 import { ClientError } from '../../modules/programmer/client.js';
-import { connectPair, keyPair } from './fixture.js';
-import type { Pair } from './fixture.js';
-import { Prng } from '../lib/prng.js';
+import { connectPair, keyPair } from '../../host/fixtures/channel-fixture.js';
+import type { Pair } from '../../host/fixtures/channel-fixture.js';
+import { Prng } from '../../host/lib/prng.js';
 
 /** Groups fragments into messages (a message starts with a START fragment). */
 function messagesOf(fragments: Uint8Array[]): Uint8Array[][] {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { fragmentMessage, MAX_MESSAGE_BYTES, MessageType, REASSEMBLY_TIMEOUT_MS, Reassembler } from '../../modules/channel/framing.js';
 import type { FramedMessage, FramingErrorCode } from '../../modules/channel/framing.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 function harness() {
   const clock = new VirtualClock();

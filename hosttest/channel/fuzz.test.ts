@@ -1,6 +1,6 @@
 // The channel fuzz properties at suite size; `npm run fuzz -- channel` runs them at 100,000 cases each.
 import fc from 'fast-check';
-import { channelFuzzProperties } from './fuzz-properties.js';
+import { channelFuzzProperties } from '../../tools/fuzz/channel-properties.js';
 
 describe('channel fuzzing (suite size)', () => {
   for (const p of channelFuzzProperties) {

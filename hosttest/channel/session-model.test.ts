@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { MessageType, fragmentMessage } from '../../modules/channel/framing.js';
 import { IDLE_TIMEOUT_MS, MAX_REFUSED_FRAMES } from '../../modules/channel/protocol.js';
 import { Status } from '../../modules/channel/status.js';
-import { connectPair } from './fixture.js';
+import { connectPair } from '../../host/fixtures/channel-fixture.js';
 
 type Action =
   | { kind: 'request' }

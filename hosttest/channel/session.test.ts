@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Status } from '../../modules/channel/status.js';
 import { ClientError } from '../../modules/programmer/client.js';
 import { IDLE_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from '../../modules/channel/protocol.js';
-import { connectPair } from './fixture.js';
+import { connectPair } from '../../host/fixtures/channel-fixture.js';
 
 describe('secure channel sessions', () => {
   for (const pattern of ['IK', 'XX'] as const) {

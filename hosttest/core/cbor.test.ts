@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { CborError, CborTag, decodeCbor, encodeCbor } from '../../modules/core/cbor.js';
 import type { CborErrorCode, CborValue } from '../../modules/core/cbor.js';
 import { fromHex, toHex } from '../../modules/core/bytes.js';
-import { cborValue, normalize } from './cbor-arbitrary.js';
+import { cborValue, normalize } from '../../host/fixtures/cbor-arbitrary.js';
 
 function code(fn: () => unknown): CborErrorCode | 'none' | 'foreign' {
   try {

@@ -4,8 +4,8 @@
 // modules/crypto/device-random.ts before anything that loads noble.
 import assert from 'node:assert/strict';
 import { createContext, runInContext } from 'node:vm';
-import { bundleEntryForXS } from '../xs/bundle.mjs';
-import { startWorker } from '../xs/xsnap.mjs';
+import { bundleEntryForXS } from '../../host/xs/bundle.mjs';
+import { startWorker } from '../../host/xs/xsnap.mjs';
 
 type Order = 'random source first' | 'noble first';
 
@@ -14,7 +14,7 @@ async function probeScript(order: Order): Promise<string> {
     order === 'random source first' ? "import './hosttest/crypto/fixtures/install-rng-first.ts';" : '',
     "import { ed25519 } from 'noble';",
     "import { randomRequestsDuring } from './hosttest/crypto/random-probe.ts';",
-    "import { installSeededRandom } from './hosttest/xs/seeded-random.ts';",
+    "import { installSeededRandom } from './host/xs/seeded-random.ts';",
     // Install the source now if it was not there at load, then watch a secret multiplication.
     'globalThis.__probe = () => {',
     '  if (!globalThis.crypto) installSeededRandom(7);',

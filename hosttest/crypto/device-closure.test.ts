@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleNoble, deviceEntry } from '../../tools/flash/bundle-noble.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
-const SEEDED_RNG = 'hosttest/xs/seeded-random.ts';
+const SEEDED_RNG = 'host/xs/seeded-random.ts';
 const NOBLE_BUNDLE = './build/noble';
 
 type ModuleValue = string | { source: string } | (string | { source: string })[];

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bundleNoble } from '../../tools/flash/bundle-noble.mjs';
-import { decodeText, startWorker } from '../xs/xsnap.mjs';
+import { decodeText, startWorker } from '../../host/xs/xsnap.mjs';
 
 // A stand-in for device-random.ts (which needs the device's FFI): any source, installed first.
 const RANDOM_FIRST = `let s = 1;

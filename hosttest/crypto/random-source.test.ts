@@ -51,7 +51,7 @@ describe('random source', () => {
       'const a = crypto.getRandomValues(new Uint8Array(32)), b = crypto.getRandomValues(new Uint8Array(32));',
       "console.log(JSON.stringify({ subtle: 'subtle' in crypto, keys: Object.keys(crypto), differ: a.some((x, i) => x !== b[i]) }));",
     ].join('\n');
-    const run = spawnSync(process.execPath, ['--import', './hosttest/register.mjs', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', './host/register.mjs', '--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
     assert.equal(run.status, 0, run.stderr);
     assert.deepEqual(JSON.parse(run.stdout), { subtle: false, keys: ['getRandomValues'], differ: true });
   });

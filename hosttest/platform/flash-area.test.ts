@@ -3,8 +3,8 @@ import fc from 'fast-check';
 import Flash from 'flash';
 import { FlashError } from '../../modules/core/flash-area.js';
 import { ModdableFlashArea } from '../../modules/platform/flash-area.js';
-import { NorFlash, PowerCut } from '../sim/nor-flash.js';
-import { installFlashPartition, virtualHost, type HostPlatform } from '../shims/host-control.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
+import { installFlashPartition, virtualHost, type HostPlatform } from '../../host/shims/host-control.js';
 
 const BLOCK = 4096;
 

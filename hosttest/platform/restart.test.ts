@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { restart } from '../../modules/platform/restart.js';
-import { restartCount, SystemRestart, virtualHost } from '../shims/host-control.js';
+import { restartCount, SystemRestart, virtualHost } from '../../host/shims/host-control.js';
 
 describe('restart() over Moddable "system"', () => {
   it('on esp32 restarts and does not return', () => {

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { TimerClock } from '../../modules/platform/timer-clock.js';
-import { virtualHost } from '../shims/host-control.js';
+import { virtualHost } from '../../host/shims/host-control.js';
 
 const DAY = 24 * 3600 * 1000;
 

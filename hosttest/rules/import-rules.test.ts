@@ -62,7 +62,7 @@ describe('import rules (layers)', () => {
         'modules/core/nodey.ts': "import { readFileSync } from 'node:fs';",
         'modules/core/lazy.ts': 'export const load = (m: string) => import(m);',
         'modules/core/typo.ts': "import { y } from './missing.js';",
-        'modules/core/leak.ts': "import { Prng } from '../../hosttest/lib/prng.js';",
+        'modules/core/leak.ts': "import { Prng } from '../../host/lib/prng.js';",
         'modules/ble/gatt.ts': "import BLEServer from 'bleserver';",
         'modules/ble/device-gatt.ts': "import BLEServer from 'bleserver';",
         'modules/channel/session.ts': 'export const x = 1;',
@@ -72,7 +72,7 @@ describe('import rules (layers)', () => {
         'modules/crypto/noble-device-entry.ts': "export { x25519 } from '@noble/curves/ed25519.js';",
         'modules/core/sneaky.ts': "import { x25519 } from '../crypto/noble-device-entry.js';",
         'modules/core/direct.ts': "import { x25519 } from '@noble/curves/ed25519.js';",
-        'hosttest/lib/prng.ts': 'export class Prng {}',
+        'host/lib/prng.ts': 'export class Prng {}',
       }),
     );
     const found = checkLayerRules(graph).map((v) => `${v.rule.split(' ')[0]} ${v.chain.join(' > ')}`);
@@ -86,7 +86,7 @@ describe('import rules (layers)', () => {
       'portable modules/ble/gatt.ts > "bleserver"',
       'every modules/core/lazy.ts > unfollowable import <dynamic>',
       'every modules/core/typo.ts > unfollowable import ./missing.js',
-      'firmware modules/core/leak.ts > hosttest/lib/prng.ts',
+      'firmware modules/core/leak.ts > host/lib/prng.ts',
       '@noble modules/core/sneaky.ts > modules/crypto/noble-device-entry.ts',
       'portable modules/core/direct.ts > "@noble/curves/ed25519.js"',
     ];
@@ -99,6 +99,6 @@ describe('import rules (layers)', () => {
     assert.equal(isPortableCore('modules/ble/device-gatt.ts'), false);
     assert.equal(isPortableCore('modules/platform/timer-clock.ts'), false);
     assert.equal(isPortableCore('modules/crypto/noble-entry.ts'), true, 'the bundle entries are portable; only their @noble imports are allowed');
-    assert.equal(isPortableCore('hosttest/shims/timer.ts'), false);
+    assert.equal(isPortableCore('host/shims/timer.ts'), false);
   });
 });

@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import Flash from 'flash';
 import { FlashError } from '../../modules/core/flash-area.js';
-import { NorFlash, PowerCut } from '../sim/nor-flash.js';
-import { installFlashChip, installFlashPartition, virtualHost, type HostPlatform } from './host-control.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
+import { installFlashChip, installFlashPartition, virtualHost, type HostPlatform } from '../../host/shims/host-control.js';
 
 const BLOCK = 4096;
 

@@ -4,10 +4,10 @@
 import assert from 'node:assert/strict';
 import Flash from 'flash';
 import FFI from 'mc/ffi';
-import { NorFlash, PowerCut } from '../sim/nor-flash.js';
-import { installOtaPartitions, restartCount, SystemRestart, usePlatform, virtualHost } from './host-control.js';
-import { EspErr, OtaImgState, otaSeqCrc } from './host/esp32-ota.js';
-import type { Esp32Ota } from './host/esp32-ota.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
+import { installOtaPartitions, restartCount, SystemRestart, usePlatform, virtualHost } from '../../host/shims/host-control.js';
+import { EspErr, OtaImgState, otaSeqCrc } from '../../host/shims/host/esp32-ota.js';
+import type { Esp32Ota } from '../../host/shims/host/esp32-ota.js';
 
 const SECTOR = 4096;
 const ffi = new FFI();

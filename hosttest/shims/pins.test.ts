@@ -2,8 +2,8 @@ import * as assert from 'node:assert/strict';
 import Analog from 'pins/analog';
 import Digital from 'pins/digital';
 import Monitor from 'pins/digital/monitor';
-import type { VirtualClock } from '../sim/virtual-clock.js';
-import { pins, setAnalog, virtualHost, type HostPlatform } from './host-control.js';
+import type { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { pins, setAnalog, virtualHost, type HostPlatform } from '../../host/shims/host-control.js';
 
 function message(text: string) {
   return (e: Error) => e.constructor === Error && e.message === text;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import Preference from 'preference';
-import { persistPreferences, virtualHost, type HostPlatform } from './host-control.js';
+import { persistPreferences, virtualHost, type HostPlatform } from '../../host/shims/host-control.js';
 
 function message(text: string) {
   return (e: Error) => e.constructor === Error && e.message === text;

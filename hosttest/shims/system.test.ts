@@ -5,8 +5,8 @@ import getResetReason from 'resetReason';
 import System from 'system';
 import TextDecoder from 'text/decoder';
 import TextEncoder from 'text/encoder';
-import { onRestart, restartCount, setResetReason, setTraceSink, SystemRestart, usePlatform, virtualHost } from './host-control.js';
-import './xs-globals.js';
+import { onRestart, restartCount, setResetReason, setTraceSink, SystemRestart, usePlatform, virtualHost } from '../../host/shims/host-control.js';
+import '../../host/shims/xs-globals.js';
 
 describe('system shim', () => {
   beforeEach(() => virtualHost());

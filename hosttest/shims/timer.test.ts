@@ -1,8 +1,8 @@
 import * as assert from 'node:assert/strict';
 import Time from 'time';
 import Timer from 'timer';
-import type { VirtualClock } from '../sim/virtual-clock.js';
-import { resetHost, useRealTime, virtualHost } from './host-control.js';
+import type { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { resetHost, useRealTime, virtualHost } from '../../host/shims/host-control.js';
 
 describe('timer shim (Moddable "timer")', () => {
   let clock: VirtualClock;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { FlashError } from '../../modules/core/flash-area.js';
-import { NorFlash, PowerCut } from './nor-flash.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
 
 const geometry = { size: 4 * 4096, eraseSize: 4096, writeSize: 4 };
 

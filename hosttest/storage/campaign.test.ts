@@ -1,6 +1,6 @@
 // A small power-cut campaign on every test run (the full one: npm run campaign:storage).
 import assert from 'node:assert/strict';
-import { addSummary, emptySummary, runExhaustive, runSeed, WRITE_SIZES } from './power-cut-campaign.js';
+import { addSummary, emptySummary, runExhaustive, runSeed, WRITE_SIZES } from '../../host/campaign/storage-campaign.js';
 
 describe('storage power-cut campaign (small)', () => {
   it('loses nothing acknowledged, never lowers a counter, keeps the audit chain: cuts at every 13th operation, clean and torn, on write sizes 1, 4 and 8, plus 16 random seeds', () => {

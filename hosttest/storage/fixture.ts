@@ -4,8 +4,8 @@ import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
 import { sliceArea } from '../../modules/storage/area-slice.js';
 import { openStorage, type Storage } from '../../modules/storage/storage.js';
-import { Prng } from '../lib/prng.js';
-import { NorFlash } from '../sim/nor-flash.js';
+import { Prng } from '../../host/lib/prng.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
 
 export const ERASE = 4096;
 export const WRITE_SIZES = [1, 4, 8] as const;

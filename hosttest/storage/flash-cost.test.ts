@@ -6,8 +6,8 @@ import { ModdableFlashArea } from '../../modules/platform/flash-area.js';
 import { AuditLog } from '../../modules/storage/audit-log.js';
 import { RecordStore } from '../../modules/storage/record-store.js';
 import { testHost } from '../lib/host.js';
-import type { NorFlash } from '../sim/nor-flash.js';
-import { installFlashPartition, virtualHost } from '../shims/host-control.js';
+import type { NorFlash } from '../../host/sim/nor-flash.js';
+import { installFlashPartition, virtualHost } from '../../host/shims/host-control.js';
 import { flash, seededCrypto, WRITE_SIZES } from './fixture.js';
 
 function perWrite(f: NorFlash, write: () => void, warmup: number, measured: number): { programs: number; erases: number } {

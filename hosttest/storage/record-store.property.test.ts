@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { toHex } from '../../modules/core/bytes.js';
 import { RecordStore } from '../../modules/storage/record-store.js';
-import { PowerCut } from '../sim/nor-flash.js';
+import { PowerCut } from '../../host/sim/nor-flash.js';
 import { flash, WRITE_SIZES } from './fixture.js';
 
 type Op = { kind: 'put'; key: number; value: Uint8Array } | { kind: 'delete'; key: number };

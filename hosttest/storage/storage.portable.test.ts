@@ -8,7 +8,7 @@ import { RecordStore } from '../../modules/storage/record-store.js';
 import { openStorage } from '../../modules/storage/storage.js';
 import { bytesEqual, equal, ok } from '../lib/assert.js';
 import { testHost } from '../lib/host.js';
-import { NorFlash, PowerCut } from '../sim/nor-flash.js';
+import { NorFlash, PowerCut } from '../../host/sim/nor-flash.js';
 
 const fill = (n: number, v: number): Uint8Array => new Uint8Array(n).fill(v);
 

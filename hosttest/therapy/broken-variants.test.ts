@@ -4,9 +4,9 @@
 import assert from 'node:assert/strict';
 import type { Marker } from '../../modules/therapy/markers.js';
 import { NOMINAL } from '../../modules/therapy/params.js';
-import { checkTrace } from '../heart/checker.js';
-import type { Property } from '../heart/checker.js';
-import { loadScenario, runClosedLoop } from '../heart/closed-loop.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import type { Property } from '../../host/heart/checker.js';
+import { loadScenario, runClosedLoop } from '../../host/heart/closed-loop.js';
 import { BROKEN_VARIANTS } from './broken-variants.js';
 
 describe('trace checker: broken engine variants are caught', () => {

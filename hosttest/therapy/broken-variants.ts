@@ -4,7 +4,7 @@ import type { Mode } from '../../modules/therapy/modes.js';
 import type { PacingParameters } from '../../modules/therapy/params.js';
 import { SPEC_RULES } from '../../modules/therapy/rules.js';
 import type { CycleInputs, TimingRules } from '../../modules/therapy/rules.js';
-import type { Property } from '../heart/checker.js';
+import type { Property } from '../../host/heart/checker.js';
 
 export interface BrokenVariant {
   name: string;

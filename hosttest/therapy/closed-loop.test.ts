@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import type { Marker } from '../../modules/therapy/markers.js';
 import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
 import type { Mode } from '../../modules/therapy/modes.js';
-import { loadScenario, runClosedLoop, SCENARIO_NAMES } from '../heart/closed-loop.js';
-import type { LoopOptions, LoopResult } from '../heart/closed-loop.js';
+import { loadScenario, runClosedLoop, SCENARIO_NAMES } from '../../host/heart/closed-loop.js';
+import type { LoopOptions, LoopResult } from '../../host/heart/closed-loop.js';
 
 const PACING_MODES = PROGRAMMABLE_MODES.filter((m): m is Exclude<Mode, 'Off'> => m !== 'Off');
 

@@ -10,7 +10,7 @@ import type { CborValue } from '../../modules/core/cbor.js';
 import { therapyCommands } from '../../modules/app/therapy-commands.js';
 import { TherapyStatus } from '../../modules/therapy/status.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { inProcessWorker } from './in-process-worker.js';
 import type { InProcessWorker } from './in-process-worker.js';
 

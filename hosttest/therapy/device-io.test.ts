@@ -7,7 +7,7 @@ import type { Chamber } from '../../modules/therapy/markers.js';
 import { PIN_MAPS, pinsFromConfig } from '../../modules/therapy/pin-maps.js';
 import { NOMINAL } from '../../modules/therapy/params.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
-import { pins, resetHost, virtualHost } from '../shims/host-control.js';
+import { pins, resetHost, virtualHost } from '../../host/shims/host-control.js';
 
 function recorder() {
   const log: string[] = [];

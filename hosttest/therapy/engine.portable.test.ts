@@ -8,13 +8,13 @@ import type { Mode } from '../../modules/therapy/modes.js';
 import { isProtocolError, parseRequest } from '../../modules/therapy/protocol.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import { applyChanges } from '../../modules/therapy/validate.js';
-import { checkTrace } from '../heart/checker.js';
-import { VirtualHeart } from '../heart/heart.js';
-import { parseScenario } from '../heart/scenario.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import { VirtualHeart } from '../../host/heart/heart.js';
+import { parseScenario } from '../../host/heart/scenario.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 function loop(name: string, mode: Mode, minutes: number) {
-  const scenario = parseScenario(JSON.parse(testHost().readText(`hosttest/heart/scenarios/${name}.json`)));
+  const scenario = parseScenario(JSON.parse(testHost().readText(`host/heart/scenarios/${name}.json`)));
   const checked = applyChanges(NOMINAL, { ...scenario.params, mode });
   if (!checked.ok) throw new Error(checked.error.message);
   const clock = new VirtualClock(0);

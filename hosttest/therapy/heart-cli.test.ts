@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MARKER_TYPES } from '../../modules/therapy/markers.js';
 import { main } from '../../tools/cli/main.js';
-import { SCENARIO_DIR } from '../heart/closed-loop.js';
+import { SCENARIO_DIR } from '../../host/heart/closed-loop.js';
 
 async function implant(...argv: string[]): Promise<{ code: number; out: string; err: string }> {
   let out = '', err = '';

@@ -3,7 +3,7 @@
 import type { Chamber } from '../../modules/therapy/markers.js';
 import { TherapyService } from '../../modules/therapy/service.js';
 import type { WorkerPort } from '../../modules/therapy/supervisor.js';
-import type { VirtualClock } from '../sim/virtual-clock.js';
+import type { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 export interface InProcessWorker extends WorkerPort {
   readonly service: TherapyService;

@@ -7,7 +7,7 @@ import type { PacingParameters, ParameterName } from '../../modules/therapy/para
 import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import { applyChanges, checkLimits, checkValue, validateParameters } from '../../modules/therapy/validate.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 // The spec's grid restated independently of modules/therapy/params.ts (PACEMAKER Table 7, in the units of docs/therapy.md).
 const range = (min: number, max: number, step: number): number[] => {

@@ -6,7 +6,7 @@ import type { Reply, WorkerEvent } from '../../modules/therapy/protocol.js';
 import { decodeMarkers, HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
 import { SPEC_RULES } from '../../modules/therapy/rules.js';
 import { TherapyService } from '../../modules/therapy/service.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 function service() {
   const clock = new VirtualClock(0);

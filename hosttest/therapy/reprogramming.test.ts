@@ -6,12 +6,12 @@ import type { Marker } from '../../modules/therapy/markers.js';
 import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
 import type { PacingParameters } from '../../modules/therapy/params.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
-import { checkTrace } from '../heart/checker.js';
-import { loadScenario, SCENARIO_NAMES } from '../heart/closed-loop.js';
-import { VirtualHeart } from '../heart/heart.js';
-import type { TimedEvent } from '../heart/scenario.js';
-import { Prng } from '../lib/prng.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import { loadScenario, SCENARIO_NAMES } from '../../host/heart/closed-loop.js';
+import { VirtualHeart } from '../../host/heart/heart.js';
+import type { TimedEvent } from '../../host/heart/scenario.js';
+import { Prng } from '../../host/lib/prng.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 const RUNS = 150;
 const MINUTES = 10;

@@ -6,9 +6,9 @@ import { NOMINAL } from '../../modules/therapy/params.js';
 import type { PacingParameters } from '../../modules/therapy/params.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import type { TherapyOptions } from '../../modules/therapy/therapy.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { checkTrace } from '../heart/checker.js';
-import { loadScenario, runClosedLoop } from '../heart/closed-loop.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import { loadScenario, runClosedLoop } from '../../host/heart/closed-loop.js';
 
 /** A therapy on a virtual clock with no heart attached (no senses: the lead-off case). */
 function bench(options: TherapyOptions = {}) {

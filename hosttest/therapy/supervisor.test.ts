@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy/backup-pacer.js';
 import type { Marker } from '../../modules/therapy/markers.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 function failingSupervisor(clock: VirtualClock) {
   const paces: number[] = [];

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import Time from 'time';
 import Worker from 'worker';
-import { resetHost, useRealTime } from '../shims/host-control.js';
+import { resetHost, useRealTime } from '../../host/shims/host-control.js';
 
 const ECHO = 'hosttest/therapy/workers/echo-worker';
 

@@ -9,9 +9,9 @@ import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import { NOMINAL } from '../../modules/therapy/params.js';
 import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
 import { BACKUP_INTERVAL_MS } from '../../modules/therapy/backup-pacer.js';
-import { checkTrace } from '../heart/checker.js';
-import { WallClock } from '../shims/host/wall-clock.js';
-import { NorFlash } from '../sim/nor-flash.js';
+import { checkTrace } from '../../host/heart/checker.js';
+import { WallClock } from '../../host/shims/host/wall-clock.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
 
 /** Timer lateness a loaded host may add to a worker thread (see the first test). */
 const HOST_JITTER_MS = 50;

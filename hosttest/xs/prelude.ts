@@ -3,7 +3,7 @@
 import type { TestHost } from '../lib/host.js';
 import { installHarness } from './harness.js';
 import { askHost } from './host-bridge.js';
-import { installSeededRandom } from './seeded-random.js';
+import { installSeededRandom } from '../../host/xs/seeded-random.js';
 
 /** Fixed so that XS runs repeat exactly; noble only uses it for blinding and key generation. */
 const TEST_RNG_SEED = 0x1badb002;

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { bundleForXS, mapStack, projectRoot } from './bundle.mjs';
-import { decodeText, requireWorker, startWorker } from './xsnap.mjs';
+import { bundleForXS, mapStack, projectRoot } from '../../host/xs/bundle.mjs';
+import { decodeText, requireWorker, startWorker } from '../../host/xs/xsnap.mjs';
 import { useVectorsDir } from '../lib/vectors-dir.mjs';
 
 /** A file that runs longer than this (wall time) is stopped and fails: a test that never ends. */

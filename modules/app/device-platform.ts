@@ -2,7 +2,7 @@
 // Everything it returns is an adapter (modules/platform, modules/therapy/device-io pins,
 // modules/ble/device-gatt) or a Moddable module; the composition root (firmware.ts) does the rest.
 // On the host, `implant run` loads this same file with the Moddable specifiers served by
-// hosttest/shims/, so the simulator exercises exactly what the board runs.
+// host/shims/, so the simulator exercises exactly what the board runs.
 import { BUILTIN_TRUST } from '../access/builtin-trust.js';
 import { ImplantGattServer } from '../ble/device-gatt.js';
 import { Esp32BootControl, esp32Banks } from '../bootloader/device-esp32-boot.js';

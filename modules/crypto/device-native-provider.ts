@@ -2,7 +2,7 @@
 // HKDF-SHA256 (over that HMAC) and AES-256-GCM (native AES block cipher, CTR and GHASH driven
 // by the SDK's "gcm" module); noble for X25519, Ed25519, ChaCha20-Poly1305 and randomness,
 // which the SDK lacks (noble-core.ts). On the host the same specifiers resolve to
-// hosttest/shims/, so this file is tested against noble on every vector
+// host/shims/, so this file is tested against noble on every vector
 // (hosttest/crypto/native-vs-noble.test.ts). Not preloadable: it imports noble.
 /// <reference path="./moddable-crypt.d.ts" />
 import * as crypt from 'crypt';

@@ -1,6 +1,6 @@
 // Installs `globalThis.crypto.getRandomValues` over a byte source, with the Web Crypto
 // semantics noble relies on. Portable: the device passes its hardware RNG
-// (device-random.ts); tests pass a seeded one (hosttest/xs/seeded-random.ts).
+// (device-random.ts); tests pass a seeded one (host/xs/seeded-random.ts).
 // noble checks for this function when it loads, so install before anything imports noble.
 
 /** Fills every byte of `bytes`; throws if the source cannot. */

@@ -1,7 +1,7 @@
 // Replaces the SDK 8.2 typings of "bleserver" (typings/ble/bleserver.d.ts, excluded in
 // manifest.json), which type the server callbacks with the GATT client's Characteristic and
 // omit half the API. Written from the implementation, modules/network/ble/bleserver.js and the
-// ports' modBLEServer.c; hosttest/shims/bleserver.ts has the same shape for the host.
+// ports' modBLEServer.c; host/shims/bleserver.ts has the same shape for the host.
 declare module "bleserver" {
   import type { Bytes } from "btutils";
 

@@ -1,6 +1,6 @@
 // Declarations the Moddable SDK 8.2 typings lack, for the device build only (mcconfig loads
 // this file through the manifest's typescript.types). Each one follows the SDK's
-// implementation, named per block; the host gets the same shapes from hosttest/shims/.
+// implementation, named per block; the host gets the same shapes from host/shims/.
 // (The crypt, gcm and hmac gaps are filled next to their one user,
 // modules/crypto/moddable-crypt.d.ts.)
 

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import {
   addSummary, type CampaignSummary, emptySummary, runExhaustive, runSeed, WRITE_SIZES,
-} from '../../hosttest/storage/power-cut-campaign.js';
+} from '../../host/campaign/storage-campaign.js';
 
 type Task = { kind: 'exhaustive'; writeSize: number; part: number; parts: number } | { kind: 'seeds'; from: number; to: number };
 

@@ -1,12 +1,12 @@
 // `npm run campaign:update -- --seeds N`: the never-brick campaign for signed dual-bank updates
-// (hosttest/bootloader/campaign.ts). Cuts power at every flash operation of staging, marking,
+// (host/campaign/update-campaign.ts). Cuts power at every flash operation of staging, marking,
 // trial boot, confirm and revert, plain and torn, on the ESP32 and nRF52 layouts, then N random
 // seeds with up to five cuts each. Prints the JSON summary on stdout; coverage, failures and the
 // wall time on stderr. Exits 1 unless every cut booted a valid image and nothing bricked,
 // downgraded or got stuck.
 import { intArg, parseArgs, UsageError } from '../cli/args.js';
-import { runCampaign } from '../../hosttest/bootloader/campaign.js';
-import { SIM_LAYOUTS } from '../../hosttest/bootloader/sim-device.js';
+import { runCampaign } from '../../host/campaign/update-campaign.js';
+import { SIM_LAYOUTS } from '../../host/fixtures/sim-device.js';
 
 const FLAGS = {
   seeds: { type: 'string', value: 'N', description: 'random seeds, each run on every layout (default 100)' },

@@ -4,7 +4,7 @@
 import { register } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
-register('../../hosttest/loader.mjs', import.meta.url);
+register('../../host/loader.mjs', import.meta.url);
 const { runFlash } = await import('./flash-cli.ts');
 const { nodeFlashHost } = await import('./node-host.ts');
 const root = fileURLToPath(new URL('../../', import.meta.url)).replace(/\/$/, '');

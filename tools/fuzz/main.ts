@@ -2,8 +2,8 @@
 // Targets: channel (CBOR, framing, command envelope, responder, transport). Exit code 1 on a
 // counterexample, which fast-check prints with the seed and path to replay it.
 import fc from 'fast-check';
-import { channelFuzzProperties } from '../../hosttest/channel/fuzz-properties.js';
-import type { FuzzProperty } from '../../hosttest/channel/fuzz-properties.js';
+import { channelFuzzProperties } from './channel-properties.js';
+import type { FuzzProperty } from './channel-properties.js';
 
 const TARGETS: Record<string, readonly FuzzProperty[]> = { channel: channelFuzzProperties };
 

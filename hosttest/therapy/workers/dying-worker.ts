@@ -1,6 +1,6 @@
 // A therapy worker whose machine dies: it answers and beats like the real one, then an
 // exception escapes its code after the delay the first message gives (an XS abort on the device).
-import { hostTime } from '../../shims/host-control.js';
+import { hostTime } from '../../../host/shims/host-control.js';
 import { TherapyService } from '../../../modules/therapy/service.js';
 
 const clock = hostTime().clock;

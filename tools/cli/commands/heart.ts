@@ -6,9 +6,9 @@ import type { Command } from '../command.js';
 import { isMode, PROGRAMMABLE_MODES } from '../../../modules/therapy/modes.js';
 import type { PacingParameters } from '../../../modules/therapy/params.js';
 import { isParameterName } from '../../../modules/therapy/validate.js';
-import { loadScenario, ProgrammingError, runClosedLoop, SCENARIO_NAMES } from '../../../hosttest/heart/closed-loop.js';
-import { ScenarioError } from '../../../hosttest/heart/scenario.js';
-import type { Scenario } from '../../../hosttest/heart/scenario.js';
+import { loadScenario, ProgrammingError, runClosedLoop, SCENARIO_NAMES } from '../../../host/heart/closed-loop.js';
+import { ScenarioError } from '../../../host/heart/scenario.js';
+import type { Scenario } from '../../../host/heart/scenario.js';
 
 function parseSet(items: string[]): Partial<PacingParameters> {
   const out: Record<string, unknown> = {};

@@ -2,7 +2,7 @@
 // chunks with a window of requests in flight, a progress bar, resume after a lost link, then
 // activation. This host has no BLE central and the simulator has no socket bridge yet, so the
 // one target today is --sim: a simulated implant in this process, reached over the host BLE shim
-// through the real GATT adapter and secure channel (hosttest/bootloader/ble-world.ts). It trusts
+// through the real GATT adapter and secure channel (host/fixtures/update-world.ts). It trusts
 // --root, runs a factory image 0.0.1 signed by a throwaway key of its own, and shows the trial boot.
 import { readFile } from 'node:fs/promises';
 import { TrustStore } from '../../../modules/access/trust-store.js';
@@ -15,8 +15,8 @@ import { updateKeysFrom } from '../../../modules/bootloader/keys.js';
 import { versionText } from '../../../modules/bootloader/manifest.js';
 import { OtaError, sendUpdate } from '../../../modules/bootloader/ota-client.js';
 import { buildPackage, splitPackage } from '../../../modules/bootloader/package.js';
-import { bleWorld } from '../../../hosttest/bootloader/ble-world.js';
-import type { SimulatedCentral } from '../../../hosttest/ble/radio.js';
+import { bleWorld } from '../../../host/fixtures/update-world.js';
+import type { SimulatedCentral } from '../../../host/ble/radio.js';
 import { parsePublicKeyPem } from '../../flash/keys.js';
 import { intArg, UsageError } from '../args.js';
 import type { Command } from '../command.js';

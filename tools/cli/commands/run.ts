@@ -1,8 +1,8 @@
 // `implant run` (what `npm start` calls): boots main.ts on the host, with the Moddable specifiers
-// served by hosttest/shims/ on a real-time clock, and prints what the firmware does. The flash
+// served by host/shims/ on a real-time clock, and prints what the firmware does. The flash
 // lives in a state directory, so the next run is a reboot of the same device (--fresh erases it).
-import '../../../hosttest/shims/xs-globals.js';
-import { onRestart, setTraceSink, useRealTime } from '../../../hosttest/shims/host-control.js';
+import '../../../host/shims/xs-globals.js';
+import { onRestart, setTraceSink, useRealTime } from '../../../host/shims/host-control.js';
 import { intArg, UsageError } from '../args.js';
 import type { CliIO, Command } from '../command.js';
 import { BUTTON_HELP, pressButtonOnEnter } from '../run/button.js';

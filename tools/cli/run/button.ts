@@ -1,8 +1,8 @@
 // The board's button under `implant run`: Enter holds it, Enter again releases it. The button
 // is the magnet stand-in, i.e. physical presence: held 3 to 10 s and released, it opens the
 // pairing window (docs/access-control.md, "Pairing").
-import { pins } from '../../../hosttest/shims/host-control.js';
-import config from '../../../hosttest/shims/mc/config.js';
+import { pins } from '../../../host/shims/host-control.js';
+import config from '../../../host/shims/mc/config.js';
 import { pinsFromConfig } from '../../../modules/therapy/pin-maps.js';
 
 export const BUTTON_HELP = "Press Enter to hold the board's button, Enter again to release it (held 3-10 s: pairing window).";

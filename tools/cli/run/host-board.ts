@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bleRadio } from '../../../hosttest/ble/radio.js';
-import type { ServiceJson } from '../../../hosttest/ble/radio.js';
-import { hostPlatform, installFlashPartition, installOtaPartitions } from '../../../hosttest/shims/host-control.js';
-import { NorFlash } from '../../../hosttest/sim/nor-flash.js';
+import { bleRadio } from '../../../host/ble/radio.js';
+import type { ServiceJson } from '../../../host/ble/radio.js';
+import { hostPlatform, installFlashPartition, installOtaPartitions } from '../../../host/shims/host-control.js';
+import { NorFlash } from '../../../host/sim/nor-flash.js';
 
 /** Partitions of platforms/esp32/partitions.csv, in 4 KiB sectors. */
 const STORAGE = Object.freeze({ name: 'storage', size: 0x30000 });

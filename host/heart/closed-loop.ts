@@ -19,7 +19,7 @@ import type { Scenario } from './scenario.js';
 
 export const SCENARIO_DIR = fileURLToPath(new URL('./scenarios/', import.meta.url));
 
-/** The scenarios shipped in hosttest/heart/scenarios/, by name. */
+/** The scenarios shipped in host/heart/scenarios/, by name. */
 export const SCENARIO_NAMES = Object.freeze([
   'normal-sinus', 'sinus-bradycardia', 'sinus-arrest', 'av-block-2to1', 'complete-av-block', 'long-pr',
   'pvc-retrograde', 'pacs', 'atrial-flutter', 'atrial-fibrillation', 'sinus-above-url', 'noise-bursts', 'lead-off',

@@ -13,10 +13,10 @@ import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import type { FramedMessage, FramingErrorCode } from '../../modules/channel/framing.js';
 import { Status } from '../../modules/channel/status.js';
 import type { SessionView } from '../../modules/channel/commands.js';
-import { VirtualClock } from '../sim/virtual-clock.js';
-import { cborValue } from '../core/cbor-arbitrary.js';
-import { countingCrypto, keyPair, testDispatcher, TestGate } from './fixture.js';
-import { Prng } from '../lib/prng.js';
+import { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { cborValue } from '../../host/fixtures/cbor-arbitrary.js';
+import { countingCrypto, keyPair, testDispatcher, TestGate } from '../../host/fixtures/channel-fixture.js';
+import { Prng } from '../../host/lib/prng.js';
 
 export interface FuzzProperty {
   readonly name: string;

@@ -1,5 +1,5 @@
 // Host shim of Moddable "bleserver" (modules/network/ble/bleserver.js and the ports' modBLEServer.c)
-// over the simulated radio in hosttest/ble/radio.ts. Same callback names, order and value typing:
+// over the simulated radio in host/ble/radio.ts. Same callback names, order and value typing:
 // characteristic values are converted with the characteristic's JSON `type` both ways, and
 // onCharacteristicNotifyEnabled receives the raw object (uuid an ArrayBuffer, not Bytes) that
 // notifyValue expects back. Subclass and override the callbacks, as on the device.

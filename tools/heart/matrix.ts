@@ -2,7 +2,7 @@
 // mode for 10 simulated minutes per seed, judged at 1 ms. Prints failures and the wall time.
 // Usage: npm run heart:matrix [-- SEEDS]   (default 3 seeds; the suite runs one)
 import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
-import { loadScenario, runClosedLoop, SCENARIO_NAMES } from './closed-loop.js';
+import { loadScenario, runClosedLoop, SCENARIO_NAMES } from '../../host/heart/closed-loop.js';
 
 const seeds = Number(process.argv[2] ?? 3);
 const started = performance.now();

@@ -14,8 +14,8 @@ import { toHex } from '../../modules/core/bytes.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
 import { Prng } from '../lib/prng.js';
 import { PowerCut } from '../sim/nor-flash.js';
-import { crypto, image, makePackage, manifestOf, updateKeys } from './fixture.js';
-import { SimDevice, type Running, type SimLayout } from './sim-device.js';
+import { crypto, image, makePackage, manifestOf, updateKeys } from '../fixtures/update-fixture.js';
+import { SimDevice, type Running, type SimLayout } from '../fixtures/sim-device.js';
 
 /**
  * How the update ends (self-test passes, or fails and the device reverts) and where it starts:

@@ -1,4 +1,4 @@
-// Runs inside the thread the worker shim starts (hosttest/shims/worker.ts): installs the loader
+// Runs inside the thread the worker shim starts (host/shims/worker.ts): installs the loader
 // and `self`, selects wall time for the Timer shims (a worker runs in real time like the device;
 // from its owner's time origin when the owner runs on real time, else from its own start),
 // imports the worker module, calls its default export if it is a function (as modWorker.c does),
