@@ -1,4 +1,4 @@
-// Runs the Wycheproof vectors (../shared/vectors/wycheproof/) through a CryptoProvider and
+// Runs the Wycheproof vectors (hosttest/vectors/wycheproof/, or IMPLANT_VECTORS_DIR) through a CryptoProvider and
 // records, per case, what the provider did and what our policy expects. Portable: the same
 // code runs under mocha on Node and inside XS.
 import { equalBytes, fromHex, toHex } from '../../modules/core/bytes.js';
@@ -38,6 +38,15 @@ export interface CaseRecord {
 
 export const WYCHEPROOF_SUITES = ['x25519', 'ed25519', 'chacha20_poly1305', 'aes_gcm', 'hkdf_sha256', 'hmac_sha256'] as const;
 export type Suite = (typeof WYCHEPROOF_SUITES)[number];
+
+/**
+ * Cases per suite in the files the repository carries (hosttest/vectors/README.md). A vectors
+ * folder given by IMPLANT_VECTORS_DIR must hold at least as many, so an override can add
+ * coverage but never silently run less.
+ */
+export const MIN_CASES: Readonly<Record<Suite, number>> = Object.freeze({
+  x25519: 518, ed25519: 151, chacha20_poly1305: 325, aes_gcm: 316, hkdf_sha256: 86, hmac_sha256: 174,
+});
 
 /** Runs `fn` and names its outcome: its output, or the CryptoError code it threw. */
 function attempt(fn: () => Uint8Array | boolean | undefined): string {
@@ -115,6 +124,7 @@ export function runWycheproof(suite: Suite, provider: CryptoProvider): CaseRecor
     }
   }
   if (records.length !== file.numberOfTests) throw new Error(`${suite}: ran ${records.length} of ${file.numberOfTests} cases`);
+  if (records.length < MIN_CASES[suite]) throw new Error(`${suite}: the vector file has ${records.length} cases, fewer than the ${MIN_CASES[suite]} the project runs`);
   return records;
 }
 

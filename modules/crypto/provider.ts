@@ -1,7 +1,7 @@
 // The crypto every other module uses, injected rather than imported (DESIGN decision 7):
 // noble everywhere, with Moddable's native `crypt` taking over SHA-256, HMAC, HKDF and AES-GCM
 // on the device (docs/crypto.md). Implementations must match each other byte for byte on the
-// shared vectors, and refuse the same inputs with the same CryptoError codes.
+// Wycheproof vectors (hosttest/vectors), and refuse the same inputs with the same CryptoError codes.
 
 /** An incremental hash, for data that arrives in pieces (update images). */
 export interface HashStream {
