@@ -1,14 +1,14 @@
 // The programmer client: handshake and command round trips over any link that carries fragments
 // (the GATT control/response characteristics, the simulator's socket, a test link). Portable:
 // the CLI and the web app use it unchanged.
-import type { Clock, TimerHandle } from '../core/clock.js';
-import { decodeCbor } from '../core/cbor.js';
-import type { CborValue } from '../core/cbor.js';
-import { encodeRequest } from '../channel/commands.js';
-import { fragmentMessage, MessageType, Reassembler } from '../channel/framing.js';
-import type { FramedMessage } from '../channel/framing.js';
-import { statusName } from '../channel/status.js';
-import type { StatusCode } from '../channel/status.js';
+import type { Clock, TimerHandle } from '../modules/core/clock.js';
+import { decodeCbor } from '../modules/core/cbor.js';
+import type { CborValue } from '../modules/core/cbor.js';
+import { encodeRequest } from '../modules/channel/commands.js';
+import { fragmentMessage, MessageType, Reassembler } from '../modules/channel/framing.js';
+import type { FramedMessage } from '../modules/channel/framing.js';
+import { statusName } from '../modules/channel/status.js';
+import type { StatusCode } from '../modules/channel/status.js';
 import { ChannelInitiator } from './initiator.js';
 import type { InitiatorOptions } from './initiator.js';
 

@@ -1,14 +1,14 @@
 // The programmer's end of the channel handshake: the Noise initiator for IK (everyday, device key
 // known from pairing) or XX (pairing window, device key learned and returned here). Synchronous
 // and transport-free, so the CLI, the web app and the tests drive it the same way.
-import type { CryptoProvider } from '../crypto/provider.js';
-import { MAX_MESSAGE_BYTES } from '../channel/framing.js';
-import type { ChannelPattern } from '../channel/hooks.js';
-import { HandshakeState } from '../channel/noise/handshake-state.js';
-import { noiseSuite } from '../channel/noise/suite.js';
-import type { KeyPair, NoiseCipherName } from '../channel/noise/suite.js';
-import { channelPrologue, DEVICE_CIPHER, selectorFor } from '../channel/protocol.js';
-import { SecureTransport } from '../channel/transport.js';
+import type { CryptoProvider } from '../modules/crypto/provider.js';
+import { MAX_MESSAGE_BYTES } from '../modules/channel/framing.js';
+import type { ChannelPattern } from '../modules/channel/hooks.js';
+import { HandshakeState } from '../modules/channel/noise/handshake-state.js';
+import { noiseSuite } from '../modules/channel/noise/suite.js';
+import type { KeyPair, NoiseCipherName } from '../modules/channel/noise/suite.js';
+import { channelPrologue, DEVICE_CIPHER, selectorFor } from '../modules/channel/protocol.js';
+import { SecureTransport } from '../modules/channel/transport.js';
 
 export interface InitiatorOptions {
   readonly crypto: CryptoProvider;

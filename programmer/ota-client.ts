@@ -1,12 +1,12 @@
 // The programmer's side of an update: begin with the manifest, stream the image in chunks with
 // a window of requests in flight (each response acknowledges the committed offset), resume
 // where the device says after a lost link, then activate. Portable: the CLI and the web app
-// drive it over the secure channel's client (modules/programmer/client.ts fits OtaLink).
-import type { CborValue } from '../core/cbor.js';
-import { Status } from '../channel/status.js';
-import { UpdateError } from './errors.js';
-import { splitPackage } from './package.js';
-import { updateErrorOf } from './status.js';
+// drive it over the secure channel's client (programmer/client.ts fits OtaLink).
+import type { CborValue } from '../modules/core/cbor.js';
+import { Status } from '../modules/channel/status.js';
+import { UpdateError } from '../modules/bootloader/errors.js';
+import { splitPackage } from '../modules/bootloader/package.js';
+import { updateErrorOf } from '../modules/bootloader/status.js';
 
 export interface OtaLink {
   /** `bulk` asks for the link's bulk path (GATT write without response on the OTA data characteristic). */

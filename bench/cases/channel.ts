@@ -22,7 +22,7 @@ import { Status } from '../../modules/channel/status.js';
 import { SecureTransport } from '../../modules/channel/transport.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import type { CryptoProvider } from '../../modules/crypto/provider.js';
-import { ChannelInitiator } from '../../modules/programmer/initiator.js';
+import { ChannelInitiator } from '../../programmer/initiator.js';
 import { Device } from '../../host/fixtures/access-device.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { benchCase } from './types.js';

@@ -13,7 +13,7 @@ import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { CommandDispatcher } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap } from '../../modules/core/cbor.js';
-import { ClientError, ProgrammerClient } from '../../modules/programmer/client.js';
+import { ClientError, ProgrammerClient } from '../../programmer/client.js';
 import { PatientActions, patientRangeCodec } from '../../modules/app/patient-range.js';
 import type { PatientRange, PatientRangeStore } from '../../modules/app/patient-range.js';
 import type { TherapyPort } from '../../modules/app/therapy-commands.js';

@@ -14,7 +14,7 @@ import { fragmentMessage, MAX_MESSAGE_BYTES, MessageType, MIN_ATT_MTU } from '..
 import { ChannelResponder } from '../../modules/channel/responder.js';
 import { utf8 } from '../../modules/core/bytes.js';
 import { signSign1 } from '../../modules/core/cose.js';
-import { ChannelInitiator } from '../../modules/programmer/initiator.js';
+import { ChannelInitiator } from '../../programmer/initiator.js';
 import { firmwareCommands } from './firmware-commands.js';
 import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from '../../host/fixtures/access-device.js';
 

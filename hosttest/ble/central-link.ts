@@ -1,7 +1,7 @@
 // A programmer FragmentLink over the simulated central: fragments go to the control
 // characteristic, notifications of the response characteristic come back.
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
-import type { FragmentLink } from '../../modules/programmer/client.js';
+import type { FragmentLink } from '../../programmer/client.js';
 import type { SimulatedCentral } from '../../host/ble/radio.js';
 
 export function centralLink(central: SimulatedCentral): FragmentLink {

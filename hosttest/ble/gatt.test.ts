@@ -4,7 +4,7 @@ import { ADMISSION_RECHECK_MS } from '../../modules/ble/device-gatt.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
-import { ProgrammerClient } from '../../modules/programmer/client.js';
+import { ProgrammerClient } from '../../programmer/client.js';
 import { crypto } from '../../host/fixtures/channel-fixture.js';
 import { centralLink } from './central-link.js';
 import { bootImplant } from './gatt-fixture.js';

@@ -4,7 +4,7 @@
 // cut mid-transfer and the programmer resumes; the device trial-boots, self-tests and confirms;
 // in a second run the self-test fails and the device reverts.
 import assert from 'node:assert/strict';
-import { OtaError, sendUpdate } from '../../modules/bootloader/ota-client.js';
+import { OtaError, sendUpdate } from '../../programmer/ota-client.js';
 import { UpdateStatus } from '../../modules/bootloader/status.js';
 import { equalBytes } from '../../modules/core/bytes.js';
 import type { SimulatedCentral } from '../../host/ble/radio.js';

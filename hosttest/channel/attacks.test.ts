@@ -8,7 +8,7 @@ import { fragmentMessage, MessageType } from '../../modules/channel/framing.js';
 import { MAX_REFUSED_FRAMES, selectorFor } from '../../modules/channel/protocol.js';
 import { encodeRequest } from '../../modules/channel/commands.js';
 import type { SecureTransport } from '../../modules/channel/transport.js';
-import { ClientError } from '../../modules/programmer/client.js';
+import { ClientError } from '../../programmer/client.js';
 import { connectPair, keyPair } from '../../host/fixtures/channel-fixture.js';
 import type { Pair } from '../../host/fixtures/channel-fixture.js';
 import { Prng } from '../../host/lib/prng.js';

@@ -8,7 +8,7 @@ import type { FramedMessage } from '../../modules/channel/framing.js';
 import { s } from '../../modules/channel/schema.js';
 import { Status } from '../../modules/channel/status.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
-import { ChannelInitiator } from '../../modules/programmer/initiator.js';
+import { ChannelInitiator } from '../../programmer/initiator.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { bytesEqual, deepEqual, equal, ok as assertOk } from '../lib/assert.js';
 

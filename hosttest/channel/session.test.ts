@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Status } from '../../modules/channel/status.js';
-import { ClientError } from '../../modules/programmer/client.js';
+import { ClientError } from '../../programmer/client.js';
 import { IDLE_TIMEOUT_MS, HANDSHAKE_TIMEOUT_MS } from '../../modules/channel/protocol.js';
 import { connectPair } from '../../host/fixtures/channel-fixture.js';
 

@@ -1,4 +1,4 @@
-// `implant ota PKG`: the programmer side of an update (modules/bootloader/ota-client.ts): begin,
+// `implant ota PKG`: the programmer side of an update (programmer/ota-client.ts): begin,
 // chunks with a window of requests in flight, a progress bar, resume after a lost link, then
 // activation. This host has no BLE central and the simulator has no socket bridge yet, so the
 // one target today is --sim: a simulated implant in this process, reached over the host BLE shim
@@ -13,7 +13,7 @@ import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
 import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../../modules/bootloader/identity.js';
 import { updateKeysFrom } from '../../../modules/bootloader/keys.js';
 import { versionText } from '../../../modules/bootloader/manifest.js';
-import { OtaError, sendUpdate } from '../../../modules/bootloader/ota-client.js';
+import { OtaError, sendUpdate } from '../../../programmer/ota-client.js';
 import { buildPackage, splitPackage } from '../../../modules/bootloader/package.js';
 import { bleWorld } from '../../../host/fixtures/update-world.js';
 import type { SimulatedCentral } from '../../../host/ble/radio.js';
