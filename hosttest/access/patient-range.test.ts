@@ -1,8 +1,8 @@
 // The patient range at rest: only a range on the LRL grid and in order comes back from its codec,
 // and the sealed record, kept under its own key next to the pacing parameters, survives a reboot.
 import assert from 'node:assert/strict';
-import { patientRangeCodec } from '../../modules/app/patient-range.js';
-import { therapyParamsCodec } from '../../modules/app/therapy-params.js';
+import { patientRangeCodec } from '../../modules/therapy-control/patient-range.js';
+import { therapyParamsCodec } from '../../modules/therapy-control/saved-params.js';
 import { encodeCbor } from '../../modules/core/cbor.js';
 import { RecordKeys } from '../../modules/storage/record-keys.js';
 import { NOMINAL } from '../../modules/therapy/params.js';

@@ -16,7 +16,7 @@ import { Status } from '../../modules/channel/status.js';
 import type { CborMap, CborValue } from '../../modules/core/cbor.js';
 import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
 import { ProgrammerClient } from '../../programmer/client.js';
-import { BACKUP_INTERVAL_MS } from '../../modules/therapy/backup-pacer.js';
+import { BACKUP_INTERVAL_MS } from '../../modules/therapy-control/backup-pacer.js';
 import { HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
 import { centralLink } from '../ble/central-link.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';

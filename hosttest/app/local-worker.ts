@@ -5,7 +5,7 @@
 import type { Clock } from '../../modules/core/clock.js';
 import type { Chamber } from '../../modules/therapy/markers.js';
 import { TherapyService } from '../../modules/therapy/service.js';
-import type { WorkerPort } from '../../modules/therapy/supervisor.js';
+import type { WorkerPort } from '../../modules/therapy-control/supervisor.js';
 
 export interface Pace {
   readonly t: number;

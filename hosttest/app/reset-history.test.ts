@@ -1,9 +1,9 @@
-// The persistent reset history behind safe mode (modules/app/reset-history.ts) on simulated
+// The persistent reset history behind safe mode (modules/therapy-control/reset-history.ts) on simulated
 // flash: three resets within 48 h of operation latch, resets spread wider do not, the latch
 // outlives reboots and power cuts, and only clearing opens it.
 import assert from 'node:assert/strict';
-import { OPERATING_TIME_STEP_MS, ResetHistory } from '../../modules/app/reset-history.js';
-import type { ResetStatus } from '../../modules/app/reset-history.js';
+import { OPERATING_TIME_STEP_MS, ResetHistory } from '../../modules/therapy-control/reset-history.js';
+import type { ResetStatus } from '../../modules/therapy-control/reset-history.js';
 import { PowerCut } from '../../host/sim/nor-flash.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
 import { Device } from '../storage/fixture.js';

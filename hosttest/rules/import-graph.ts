@@ -66,8 +66,14 @@ export function buildGraph(tree: SourceTree): Map<string, ImportEdge[]> {
 const FIRMWARE = 'modules/';
 /** The door to third-party code: what esbuild bundles as the specifier "noble" (tools/flash/bundle-noble.mjs). */
 const NOBLE_BUNDLE = Object.freeze(['modules/crypto/noble-entry.ts', 'modules/crypto/noble-device-entry.ts']);
+/** The therapy machine (the worker): its engine, protocol and device I/O need nothing but these. */
 const THERAPY = 'modules/therapy/';
-const THERAPY_FORBIDDEN = Object.freeze(['modules/ble/', 'modules/channel/', 'modules/bootloader/', 'modules/access/']);
+const THERAPY_ALLOWED = Object.freeze([THERAPY, 'modules/core/', 'modules/platform/']);
+/** Therapy's main-machine side: supervisor, backup pacer, command bindings, saved parameters. */
+const THERAPY_CONTROL = 'modules/therapy-control/';
+const THERAPY_CONTROL_FORBIDDEN = Object.freeze(['modules/ble/', 'modules/access/', 'modules/app/']);
+/** The composition root: it imports every concern, and no concern imports it. */
+const APP = 'modules/app/';
 
 /** Portable core: firmware files that are neither device adapters nor platform glue. */
 export function isPortableCore(path: string): boolean {
@@ -113,8 +119,14 @@ export function checkLayerRules(graph: Map<string, ImportEdge[]>): Violation[] {
       if (chain.length === 2 && target.kind === 'opaque') {
         violations.push({ rule: 'every import can be followed (literal specifier, existing file)', chain });
       }
-      if (file.startsWith(THERAPY) && target.kind === 'file' && THERAPY_FORBIDDEN.some((p) => target.path.startsWith(p))) {
-        violations.push({ rule: 'therapy imports nothing from ble, channel, bootloader or access', chain });
+      if (file.startsWith(THERAPY) && target.kind === 'file' && !THERAPY_ALLOWED.some((p) => target.path.startsWith(p))) {
+        violations.push({ rule: 'the therapy worker imports only therapy, core and platform files', chain });
+      }
+      if (file.startsWith(THERAPY_CONTROL) && target.kind === 'file' && THERAPY_CONTROL_FORBIDDEN.some((p) => target.path.startsWith(p))) {
+        violations.push({ rule: 'therapy-control imports nothing from ble, access or app', chain });
+      }
+      if (chain.length === 2 && !file.startsWith(APP) && target.kind === 'file' && target.path.startsWith(APP)) {
+        violations.push({ rule: 'only the composition root imports modules/app/', chain });
       }
       if (chain.length === 2 && target.kind === 'file' && NOBLE_BUNDLE.includes(target.path) && !NOBLE_BUNDLE.includes(file)) {
         violations.push({ rule: '@noble only through the "noble" specifier, never by path', chain });
@@ -125,4 +137,13 @@ export function checkLayerRules(graph: Map<string, ImportEdge[]>): Violation[] {
     }
   }
   return violations;
+}
+
+const TESTS = 'hosttest/';
+
+/** Direct imports of hosttest/ from anywhere else: tests use the host runtime, never the reverse. */
+export function checkTestsApart(graph: Map<string, ImportEdge[]>): Violation[] {
+  return [...graph.values()].flat()
+    .filter(({ from, target }) => !from.startsWith(TESTS) && target.kind === 'file' && target.path.startsWith(TESTS))
+    .map(({ from, target }) => ({ rule: 'nothing outside hosttest/ imports hosttest/', chain: [from, describe(target)] }));
 }

@@ -2,20 +2,22 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGraph, checkLayerRules, importSpecifiers, isPortableCore, type SourceTree, type Violation } from './import-graph.js';
+import { buildGraph, checkLayerRules, checkTestsApart, importSpecifiers, isPortableCore, type SourceTree, type Violation } from './import-graph.js';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
-function tsFilesUnder(dir: string): string[] {
+const SCRIPT = /\.(ts|mjs|js)$/;
+
+function filesUnder(dir: string, pattern = /\.ts$/): string[] {
   return readdirSync(join(root, dir), { recursive: true, encoding: 'utf8' })
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => pattern.test(f) && !f.endsWith('.d.ts') && !f.split(sep).includes('node_modules'))
     .map((f) => `${dir}/${f.split(sep).join('/')}`)
     .sort();
 }
 
-function repoTree(): SourceTree {
+function repoTree(files = filesUnder('modules')): SourceTree {
   return {
-    files: tsFilesUnder('modules'),
+    files,
     read: (path) => readFileSync(join(root, path), 'utf8'),
     exists: (path) => existsSync(join(root, path)),
   };
@@ -38,6 +40,14 @@ describe('import rules (layers)', () => {
     assert.equal(violations.length, 0, `\n${explain(violations)}`);
   });
 
+  it('nothing outside hosttest/ imports hosttest/ (the host runtime, tools, bench and programmer stand without the tests)', () => {
+    const outside = ['host', 'tools', 'bench', 'programmer', 'bin', 'modules'].flatMap((dir) => filesUnder(dir, SCRIPT));
+    const graph = buildGraph(repoTree(['main.ts', ...outside]));
+    assert.ok(outside.some((f) => f.startsWith('host/')) && outside.some((f) => f.startsWith('programmer/')), 'the walk found the host runtime and the programmer');
+    const violations = checkTestsApart(graph);
+    assert.equal(violations.length, 0, `\n${explain(violations)}`);
+  });
+
   it('the parser sees static, type-only, re-export and dynamic imports', () => {
     const source = [
       "import a from 'timer';",
@@ -55,7 +65,12 @@ describe('import rules (layers)', () => {
   it('can fail: direct, transitive and unfollowable violations are all reported', () => {
     const graph = buildGraph(
       memoryTree({
-        'modules/therapy/engine.ts': "import { clock } from '../core/clock.js';\nimport type { T } from '../ble/gatt.js';",
+        'modules/therapy/engine.ts': "import { clock } from '../core/clock.js';\nimport type { T } from '../ble/gatt.js';\nimport type { S } from '../therapy-control/supervisor.js';",
+        'modules/therapy-control/supervisor.ts': 'export interface S {}',
+        'modules/therapy-control/leaky.ts': "import { ROLES } from '../access/roles.js';",
+        'modules/access/roles.ts': 'export const ROLES = 1;',
+        'modules/storage/upward.ts': "import { say } from '../app/step.js';",
+        'modules/app/step.ts': 'export const say = 1;',
         'modules/therapy/pacing.ts': "import { helper } from '../core/helper.js';",
         'modules/core/helper.ts': "export { x } from '../channel/session.js';\nimport Timer from 'timer';",
         'modules/core/clock.ts': 'export const clock = 1;',
@@ -77,8 +92,11 @@ describe('import rules (layers)', () => {
     );
     const found = checkLayerRules(graph).map((v) => `${v.rule.split(' ')[0]} ${v.chain.join(' > ')}`);
     const expected = [
-      'therapy modules/therapy/engine.ts > modules/ble/gatt.ts',
-      'therapy modules/therapy/pacing.ts > modules/core/helper.ts > modules/channel/session.ts',
+      'the modules/therapy/engine.ts > modules/ble/gatt.ts',
+      'the modules/therapy/pacing.ts > modules/core/helper.ts > modules/channel/session.ts',
+      'the modules/therapy/engine.ts > modules/therapy-control/supervisor.ts',
+      'therapy-control modules/therapy-control/leaky.ts > modules/access/roles.ts',
+      'only modules/storage/upward.ts > modules/app/step.ts',
       'portable modules/therapy/engine.ts > modules/ble/gatt.ts > "bleserver"',
       'portable modules/therapy/pacing.ts > modules/core/helper.ts > "timer"',
       'portable modules/core/helper.ts > "timer"',
@@ -91,6 +109,15 @@ describe('import rules (layers)', () => {
       'portable modules/core/direct.ts > "@noble/curves/ed25519.js"',
     ];
     assert.deepEqual(found.sort(), expected.sort());
+  });
+
+  it('can fail: a host file importing a test helper is reported', () => {
+    const graph = buildGraph(memoryTree({
+      'host/fixtures/board.ts': "import { x } from '../../hosttest/lib/assert.js';",
+      'hosttest/lib/assert.ts': "import { y } from '../../host/lib/prng.js';",
+      'host/lib/prng.ts': 'export const y = 1;',
+    }));
+    assert.deepEqual(checkTestsApart(graph), [{ rule: 'nothing outside hosttest/ imports hosttest/', chain: ['host/fixtures/board.ts', 'hosttest/lib/assert.ts'] }]);
   });
 
   it('classifies device adapters and platform glue as non-portable', () => {

@@ -2,7 +2,7 @@
 // semantics where they matter to the main side: messages are copies and arrive on a later turn.
 import type { Chamber } from '../../modules/therapy/markers.js';
 import { TherapyService } from '../../modules/therapy/service.js';
-import type { WorkerPort } from '../../modules/therapy/supervisor.js';
+import type { WorkerPort } from '../../modules/therapy-control/supervisor.js';
 import type { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 export interface InProcessWorker extends WorkerPort {

@@ -1,9 +1,9 @@
 // The supervisor on a virtual clock: a therapy machine that cannot even be created starts backup
 // pacing at once, and the backup pacer's events reach the same marker stream as the machine's.
 import assert from 'node:assert/strict';
-import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy/backup-pacer.js';
+import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy-control/backup-pacer.js';
 import type { Marker } from '../../modules/therapy/markers.js';
-import { TherapySupervisor } from '../../modules/therapy/supervisor.js';
+import { TherapySupervisor } from '../../modules/therapy-control/supervisor.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
 
 function failingSupervisor(clock: VirtualClock) {

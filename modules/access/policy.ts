@@ -24,7 +24,7 @@ const PRESENCE = true;
 const REMOTE = false;
 
 export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
-  // --- therapy (modules/app/therapy-commands.ts). Reading status is open to the patient and to an
+  // --- therapy (modules/therapy-control/commands.ts). Reading status is open to the patient and to an
   // emergency team; any change to pacing needs the clinician AND the magnet, except Pace-Now,
   // which an emergency team may also start. Interrogation discloses patient data: logged.
   'therapy.interrogate': row(['patient', 'clinician', 'emergency'], REMOTE, LOG),
@@ -35,7 +35,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'therapy.pace-now': row(['clinician', 'emergency'], PRESENCE, LOG),
   'therapy.reset-counters': row(['clinician'], REMOTE, LOG),
   'therapy.clear-safe-mode': row(['clinician'], PRESENCE, LOG),
-  // Patient actions (modules/app/patient-range.ts): the patient moves the LRL only inside the
+  // Patient actions (modules/therapy-control/patient-range.ts): the patient moves the LRL only inside the
   // range the clinician set with the magnet; anything beyond it stays therapy.program's, which
   // takes two factors. A symptom mark is logged so the clinician finds it in the audit log.
   'therapy.patient-range.get': row(['patient', 'clinician'], REMOTE, READ),

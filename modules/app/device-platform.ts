@@ -18,7 +18,7 @@ import type { StorageAreas } from '../storage/storage.js';
 import { DeviceIO } from '../therapy/device-io.js';
 import { THERAPY_WORKER_MODULE } from '../therapy/device-therapy.js';
 import { pinsFromConfig } from '../therapy/pin-maps.js';
-import type { BackupIO, WorkerPort } from '../therapy/supervisor.js';
+import type { BackupIO, WorkerPort } from '../therapy-control/supervisor.js';
 import Flash from 'flash';
 import config from 'mc/config';
 import Digital from 'pins/digital';

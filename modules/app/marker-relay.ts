@@ -3,7 +3,7 @@
 // machine's own timestamp.
 import type { Clock } from '../core/clock.js';
 import type { Marker, MarkerType } from '../therapy/markers.js';
-import type { TherapySupervisor } from '../therapy/supervisor.js';
+import type { TherapySupervisor } from '../therapy-control/supervisor.js';
 import type { Say } from './step.js';
 
 /** Console words for the markers a newcomer sees most (the others print as their code). */

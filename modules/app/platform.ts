@@ -8,7 +8,7 @@ import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { StorageAreas } from '../storage/storage.js';
-import type { BackupIO, WorkerPort } from '../therapy/supervisor.js';
+import type { BackupIO, WorkerPort } from '../therapy-control/supervisor.js';
 import type { ConsoleEvent } from './console.js';
 import type { ImplantGattOptions, LinkEvent } from '../ble/gatt-options.js';
 

@@ -9,7 +9,7 @@ import type { CommandSpec } from '../channel/commands.js';
 import type { ChannelEvent, ChannelGate } from '../channel/hooks.js';
 import { DEVICE_CIPHER, PROTOCOL_VERSION, selectorFor } from '../channel/protocol.js';
 import { statusName } from '../channel/status.js';
-import type { TherapySupervisor } from '../therapy/supervisor.js';
+import type { TherapySupervisor } from '../therapy-control/supervisor.js';
 import { FIRMWARE } from './firmware-info.js';
 import type { FirmwarePlatform } from './platform.js';
 import { describeError } from './step.js';

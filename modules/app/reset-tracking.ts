@@ -1,19 +1,19 @@
 // Step 2 of the boot, after storage: the safe-mode rule across reboots. This boot is recorded in
-// the persistent reset history (reset-history.ts), and the therapy machine, already pacing at the
+// the persistent reset history (therapy-control/reset-history.ts), and the therapy machine, already pacing at the
 // POR values, is told by message how many resets came before inside the window and whether safe
 // mode was latched; it checks the message and latches itself. Afterwards the main side follows
 // the marker stream: each later POR (a reset inside the therapy machine) is recorded too, a SAFE
 // marker latches the persistent flag, and a clinician's successful clear-safe-mode opens it.
 import type { Clock } from '../core/clock.js';
 import type { Storage } from '../storage/storage.js';
-import type { TherapySupervisor } from '../therapy/supervisor.js';
-import { MARKER_HISTORY } from '../therapy/supervisor.js';
+import type { TherapySupervisor } from '../therapy-control/supervisor.js';
+import { MARKER_HISTORY } from '../therapy-control/supervisor.js';
 import { SAFE_MODE_WINDOW_MS } from '../therapy/therapy.js';
-import { ResetHistory } from './reset-history.js';
+import { ResetHistory } from '../therapy-control/reset-history.js';
 import { attempt, describeError } from './step.js';
 import type { Say } from './step.js';
 import { DEVICE_ACTOR } from './storage-start.js';
-import type { TherapyPort } from './therapy-commands.js';
+import type { TherapyPort } from '../therapy-control/commands.js';
 
 export interface ResetTracking {
   readonly history: ResetHistory;

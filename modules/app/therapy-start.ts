@@ -2,8 +2,8 @@
 // storage, the radio or crypto, so the first pace never waits on them. A machine that cannot
 // even start, or dies later, is replaced by the supervisor's backup pacer, whose markers stream
 // to the console like the machine's own.
-import { TherapySupervisor } from '../therapy/supervisor.js';
-import type { BackupIO } from '../therapy/supervisor.js';
+import { TherapySupervisor } from '../therapy-control/supervisor.js';
+import type { BackupIO } from '../therapy-control/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
 import { describeError } from './step.js';
 import type { Say } from './step.js';

@@ -11,11 +11,11 @@ import type { TrialOutcome } from '../bootloader/trial.js';
 import { UpdateService } from '../bootloader/update-service.js';
 import type { UpdateEvent } from '../bootloader/update-service.js';
 import type { Storage } from '../storage/storage.js';
-import type { TherapySupervisor } from '../therapy/supervisor.js';
+import type { TherapySupervisor } from '../therapy-control/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
 import { describeError } from './step.js';
 import type { Say } from './step.js';
-import { therapySelfTest } from './therapy-self-test.js';
+import { therapySelfTest } from '../therapy-control/self-test.js';
 
 /** A trial image that has not confirmed within this time is reverted. */
 export const CONFIRM_WITHIN_MS = 60_000;

@@ -15,7 +15,7 @@ import type { RecordStore } from './record-store.js';
  * - session: epoch for secure-channel nonces, raised once per boot before the radio starts.
  * - clock: the device clock's floor (ms since the Unix epoch), so time never runs backwards.
  * - operatingTime, resets, resetAt0..2, safeModeLatch, safeModeClear: the therapy reset history
- *   and the safe-mode latch (modules/app/reset-history.ts).
+ *   and the safe-mode latch (modules/therapy-control/reset-history.ts).
  */
 export const COUNTER_IDS = Object.freeze({
   security: 1,

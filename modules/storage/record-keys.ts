@@ -7,7 +7,7 @@ export const RecordKeys = Object.freeze({
   deviceSecretCopy: 0x0002,
   /** Therapy parameters, sealed. */
   params: 0x0100,
-  /** The clinician's patient range (modules/app/patient-range.ts), sealed. */
+  /** The clinician's patient range (modules/therapy-control/patient-range.ts), sealed. */
   patientRange: 0x0101,
   /** Device identity (keys, certificate), sealed, written once. */
   identity: 0x0200,

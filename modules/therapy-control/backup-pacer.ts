@@ -3,8 +3,8 @@
 // the device restarts. It shares no code with the engine, so one bug cannot take down both. It
 // marks its events as the engine does (VP, VS, and VR for a sense in the VRP, §4.8).
 import type { Clock, TimerHandle } from '../core/clock.js';
-import { RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
-import type { MarkerType } from './markers.js';
+import { RUNAWAY_MIN_INTERVAL_MS } from '../therapy/intervals.js';
+import type { MarkerType } from '../therapy/markers.js';
 
 export interface BackupOutputs {
   pace(amplitudeMv: number, widthUs: number): void;

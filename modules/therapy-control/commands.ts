@@ -12,7 +12,7 @@ import { PROGRAMMABLE_MODES } from '../therapy/modes.js';
 import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from '../therapy/params.js';
 import type { Reply } from '../therapy/protocol.js';
 import { TherapyStatus } from '../therapy/status.js';
-import type { RequestBody } from '../therapy/supervisor.js';
+import type { RequestBody } from './supervisor.js';
 import type { TherapyErrorCode } from '../therapy/therapy.js';
 
 /** What the commands need from the main side's TherapySupervisor. */

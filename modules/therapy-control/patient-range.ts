@@ -15,8 +15,8 @@ import { PARAMETER_TABLE } from '../therapy/params.js';
 import type { PacingParameters, ParameterSpec } from '../therapy/params.js';
 import { TherapyStatus } from '../therapy/status.js';
 import { applyChanges, checkValue } from '../therapy/validate.js';
-import { answer, toCbor } from './therapy-commands.js';
-import type { TherapyPort } from './therapy-commands.js';
+import { answer, toCbor } from './commands.js';
+import type { TherapyPort } from './commands.js';
 
 /** Inclusive bounds of the lower rate limit the patient may program, both on the LRL grid. */
 export interface PatientRange {

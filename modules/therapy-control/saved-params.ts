@@ -6,12 +6,12 @@
 import { decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
 import type { ParamsCodec, ParamsStore } from '../storage/params-store.js';
-import type { TherapyPort } from './therapy-commands.js';
+import type { TherapyPort } from './commands.js';
 import { parameterChecksum } from '../therapy/engine.js';
 import { POR } from '../therapy/params.js';
 import type { PacingParameters } from '../therapy/params.js';
 import type { Reply } from '../therapy/protocol.js';
-import type { RequestBody } from '../therapy/supervisor.js';
+import type { RequestBody } from './supervisor.js';
 import { applyChanges } from '../therapy/validate.js';
 
 const CHECKSUM_KEY = 'checksum';

@@ -1,8 +1,8 @@
 // The therapy self-test a trial image must pass before it confirms (docs/app.md).
 import type { SelfTestResult } from '../bootloader/trial.js';
 import type { Clock } from '../core/clock.js';
-import { MARKER_HISTORY } from '../therapy/supervisor.js';
-import type { TherapySupervisor } from '../therapy/supervisor.js';
+import { MARKER_HISTORY } from './supervisor.js';
+import type { TherapySupervisor } from './supervisor.js';
 
 /** Self-test: the machine must answer and show a ventricular event within this time (LRI 923 ms at POR, plus margin). */
 export const SELF_TEST_WINDOW_MS = 3000;

@@ -4,9 +4,9 @@
 // stream. Portable: the Worker is injected.
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { BackupPacer } from './backup-pacer.js';
-import type { Marker } from './markers.js';
-import { decodeMarkers, HEARTBEAT_MS, MAX_ID } from './protocol.js';
-import type { Reply, Request, WorkerEvent } from './protocol.js';
+import type { Marker } from '../therapy/markers.js';
+import { decodeMarkers, HEARTBEAT_MS, MAX_ID } from '../therapy/protocol.js';
+import type { Reply, Request, WorkerEvent } from '../therapy/protocol.js';
 
 /** The part of Moddable's Worker the supervisor uses (typings/web/worker.d.ts). */
 export interface WorkerPort {

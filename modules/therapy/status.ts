@@ -19,6 +19,6 @@ export const TherapyStatus = Object.freeze({
   THERAPY_UNAVAILABLE: 71,
   /** The therapy machine rejected the message itself (never expected from validated commands). */
   BAD_MESSAGE: 72,
-  /** A patient action outside the range the clinician allows, or with no range set (modules/app/patient-range.ts). */
+  /** A patient action outside the range the clinician allows, or with no range set (modules/therapy-control/patient-range.ts). */
   OUT_OF_PATIENT_RANGE: 73,
 });
