@@ -1,43 +1,84 @@
-// `npm run fuzz -- <target> [--runs N] [--seed S]`: property-based fuzzing with fast-check.
-// Targets: channel (CBOR, framing, command envelope, responder, transport). Exit code 1 on a
-// counterexample, which fast-check prints with the seed and path to replay it.
+// `npm run fuzz -- <target|all> [--cases N | --runs N] [--seed S]`: structure-aware fuzzing with
+// fast-check of every external parser and state machine (docs/fuzzing.md). `--cases N` spreads N
+// cases over the chosen properties by their weight (cheap parsers get more than a firmware boot);
+// `--runs N` gives each property N. A failure is shrunk by fast-check to a minimal counterexample
+// and printed with the seed and path that replay it; failures with the same message count once.
+// The npm script runs this under c8, which prints the branch coverage of the targeted modules.
 import fc from 'fast-check';
-import { channelFuzzProperties } from './channel-properties.js';
-import type { FuzzProperty } from './channel-properties.js';
+import { FUZZ_TARGETS } from './targets.js';
+import type { WeightedProperty } from './targets.js';
 
-const TARGETS: Record<string, readonly FuzzProperty[]> = { channel: channelFuzzProperties };
+interface Options {
+  readonly target: string;
+  readonly cases?: number;
+  readonly runs?: number;
+  readonly seed: number;
+}
 
-function option(args: string[], name: string, fallback: number): number {
+function positive(args: string[], name: string): number | undefined {
   const i = args.indexOf(name);
-  if (i < 0) return fallback;
+  if (i < 0) return undefined;
   const value = Number(args[i + 1]);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} needs a positive integer`);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new UsageError(`${name} needs a positive integer`);
   return value;
 }
 
+class UsageError extends Error {}
+
+function parse(args: string[]): Options {
+  const known = new Set(['--cases', '--runs', '--seed']);
+  const [target, ...rest] = args;
+  if (!target || !(target === 'all' || target in FUZZ_TARGETS)) throw new UsageError(`unknown target ${target ?? '(none)'}`);
+  for (let i = 0; i < rest.length; i += 2) if (!known.has(rest[i])) throw new UsageError(`unknown option ${rest[i]}`);
+  const cases = positive(rest, '--cases');
+  const runs = positive(rest, '--runs');
+  if (cases && runs) throw new UsageError('give --cases or --runs, not both');
+  return { target, cases, runs, seed: positive(rest, '--seed') ?? (Date.now() % 0x7fffffff) };
+}
+
+/** Cases per property: `runs` each, or `cases` split by weight (at least one each). */
+function plan(properties: readonly WeightedProperty[], o: Options): number[] {
+  if (o.runs) return properties.map(() => o.runs!);
+  const total = o.cases ?? 10_000 * properties.length;
+  const weights = properties.reduce((sum, p) => sum + p.weight, 0);
+  const shares = properties.map((p) => Math.max(1, Math.floor((total * p.weight) / weights)));
+  shares[0] += Math.max(0, total - shares.reduce((a, b) => a + b, 0));
+  return shares;
+}
+
 function main(args: string[]): number {
-  const target = args[0];
-  const properties = target ? TARGETS[target] : undefined;
-  if (!properties) {
-    console.error(`usage: npm run fuzz -- <${Object.keys(TARGETS).join('|')}> [--runs N] [--seed S]`);
+  let o: Options;
+  try {
+    o = parse(args);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    console.error(`${error.message}\nusage: npm run fuzz -- <all|${Object.keys(FUZZ_TARGETS).join('|')}> [--cases N | --runs N] [--seed S]`);
     return 2;
   }
-  const runs = option(args, '--runs', 100_000);
-  const seed = option(args, '--seed', Date.now() % 0x7fffffff);
-  console.log(`fuzz ${target}: ${properties.length} properties x ${runs} cases, seed ${seed}`);
-  let failed = 0;
-  for (const p of properties) {
-    const started = performance.now();
-    const result = fc.check(p.property(), { numRuns: runs, seed });
-    const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    if (result.failed) {
-      failed++;
-      console.log(`  FAIL ${p.name} after ${result.numRuns} cases (${seconds} s)\n${fc.defaultReportMessage(result)}`);
-    } else {
+  const targets = o.target === 'all' ? Object.keys(FUZZ_TARGETS) : [o.target];
+  const properties = targets.flatMap((t) => FUZZ_TARGETS[t].map((p) => ({ ...p, name: `${t}: ${p.name}` })));
+  const counts = plan(properties, o);
+  console.log(`fuzz ${o.target}: ${properties.length} properties, ${counts.reduce((a, b) => a + b, 0)} cases, seed ${o.seed}`);
+  const failures = new Map<string, string>();
+  let ran = 0;
+  const started = performance.now();
+  properties.forEach((p, i) => {
+    const t0 = performance.now();
+    const result = fc.check(p.property(), { numRuns: counts[i], seed: o.seed });
+    ran += result.numRuns;
+    const seconds = ((performance.now() - t0) / 1000).toFixed(1);
+    if (!result.failed) {
       console.log(`  ok   ${p.name}: ${result.numRuns} cases, ${seconds} s`);
+      return;
     }
-  }
-  return failed === 0 ? 0 : 1;
+    const message = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
+    console.log(`  FAIL ${p.name} after ${result.numRuns} cases (${seconds} s)\n${fc.defaultReportMessage(result)}`);
+    console.log(`       replay: npm run fuzz -- ${p.name.split(':')[0]} --runs ${counts[i]} --seed ${result.seed}  (path ${result.counterexamplePath})`);
+    if (!failures.has(message)) failures.set(message, p.name);
+  });
+  const seconds = ((performance.now() - started) / 1000).toFixed(0);
+  console.log(`${ran} cases, ${failures.size} unique failures, ${seconds} s`);
+  return failures.size === 0 ? 0 : 1;
 }
 
 process.exitCode = main(process.argv.slice(2));
