@@ -18,7 +18,7 @@ import { PatientActions, patientRangeCodec } from '../../modules/therapy-control
 import type { PatientRange, PatientRangeStore } from '../../modules/therapy-control/patient-range.js';
 import type { TherapyPort } from '../../modules/therapy-control/commands.js';
 import { TherapyStatus } from '../../modules/therapy/status.js';
-import { centralLink } from '../ble/central-link.js';
+import { centralLink } from '../../host/ble/central-link.js';
 import { resetBleRadio, SimulatedCentral } from '../../host/ble/radio.js';
 import type { ServiceJson } from '../../host/ble/radio.js';
 import { virtualHost } from '../../host/shims/host-control.js';
