@@ -1,7 +1,8 @@
-// A simulated board for the composition root: virtual clock, NOR flash that outlives reboots,
-// seeded crypto, the in-process therapy machine, the real GATT adapter on the BLE shim's
-// simulated radio, and optionally two firmware banks with a boot record. Each boot() is a
-// power-on: fresh RAM (clock, radio, therapy machine), the same flash.
+// A simulated board for the composition root (modules/app/firmware.ts startFirmware, the one
+// place the firmware is wired): virtual clock, NOR flash that outlives reboots, seeded crypto
+// (optionally charged to an energy meter), the in-process therapy machine, the real GATT adapter
+// on the BLE shim's simulated radio, and optionally two firmware banks with a boot record. Each
+// boot() is a power-on: fresh RAM (clock, radio, therapy machine), the same flash.
 import { readFileSync } from 'node:fs';
 import { toHex } from '../../modules/core/bytes.js';
 import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
@@ -14,19 +15,21 @@ import { bankLayout } from '../../modules/bootloader/layout.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { TrustStore } from '../../modules/access/trust-store.js';
 import type { FlashArea } from '../../modules/core/flash-area.js';
+import type { EnergyMeter } from '../../modules/access/energy.js';
+import { meteredCrypto } from '../../modules/access/metered-crypto.js';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import { startFirmware } from '../../modules/app/firmware.js';
 import type { Firmware } from '../../modules/app/firmware.js';
 import type { ConsoleEvent } from '../../modules/app/console.js';
 import type { FirmwarePlatform } from '../../modules/app/platform.js';
 import { sliceArea } from '../../modules/storage/area-slice.js';
-import { resetBleRadio } from '../../host/ble/radio.js';
-import type { BleRadio, ServiceJson } from '../../host/ble/radio.js';
-import { ROOT } from '../../host/fixtures/update-fixture.js';
-import { Prng } from '../../host/lib/prng.js';
-import { virtualHost } from '../../host/shims/host-control.js';
-import { NorFlash } from '../../host/sim/nor-flash.js';
-import type { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { resetBleRadio } from '../ble/radio.js';
+import type { BleRadio, ServiceJson } from '../ble/radio.js';
+import { ROOT } from '../fixtures/update-fixture.js';
+import { Prng } from '../lib/prng.js';
+import { virtualHost } from '../shims/host-control.js';
+import { NorFlash } from '../sim/nor-flash.js';
+import type { VirtualClock } from '../sim/virtual-clock.js';
 import { LocalTherapyWorker } from './local-worker.js';
 import type { Pace } from './local-worker.js';
 
@@ -61,6 +64,10 @@ export interface Booted {
 export interface BoardOptions {
   /** Give the board two firmware banks and a boot record (updates and trial boot). */
   readonly banks?: boolean;
+  /** Seed of the board's random source (default 0x1a9). */
+  readonly seed?: number;
+  /** Charges every crypto operation the firmware runs to this meter (the flood tests). */
+  readonly meter?: EnergyMeter;
 }
 
 export class SimBoard {
@@ -70,9 +77,10 @@ export class SimBoard {
   workerFails = false;
   /** Makes opening the storage flash throw, as a missing partition does. */
   storageFails = false;
-  private readonly prng = new Prng(0x1a9);
+  private readonly prng: Prng;
 
   constructor(readonly options: BoardOptions = {}) {
+    this.prng = new Prng(options.seed ?? 0x1a9);
     if (options.banks) this.bankFlash = new NorFlash({ size: (2 * BANK_BLOCKS + 2) * BLOCK, eraseSize: BLOCK, writeSize: 4 });
   }
 
@@ -92,7 +100,8 @@ export class SimBoard {
     const radio = resetBleRadio();
     radio.maxMtu = 247;
     radio.installServices([service('gap'), service('implant')]);
-    const crypto = { ...nobleProvider, randomBytes: (n: number) => this.prng.bytes(n) };
+    const seeded = { ...nobleProvider, randomBytes: (n: number) => this.prng.bytes(n) };
+    const crypto = this.options.meter ? meteredCrypto(seeded, this.options.meter) : seeded;
     const paces: Pace[] = [];
     const events: ConsoleEvent[] = [];
     let onSense: () => void = () => {};

@@ -3,7 +3,6 @@
 // a reboot, backup pacing when the therapy machine dies, and a trial boot that confirms only
 // after the therapy self-test.
 import assert from 'node:assert/strict';
-import { issueCertificate } from '../../modules/access/certificate.js';
 import { POLICY } from '../../modules/access/policy.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
@@ -15,37 +14,19 @@ import { Stager } from '../../modules/bootloader/stager.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap, CborValue } from '../../modules/core/cbor.js';
 import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
-import { ProgrammerClient } from '../../programmer/client.js';
 import { BACKUP_INTERVAL_MS } from '../../modules/therapy-control/backup-pacer.js';
 import { HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
-import { centralLink } from '../ble/central-link.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
-import { image, makePackage, ROOT, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { image, makePackage, updateKeys } from '../../host/fixtures/update-fixture.js';
 import { Prng } from '../../host/lib/prng.js';
-import type { VirtualClock } from '../../host/sim/virtual-clock.js';
-import { SimBoard } from './sim-board.js';
-import type { Booted } from './sim-board.js';
+import { run, settle } from '../../host/board/drive.js';
+import { programmerSession } from '../../host/board/programmer-session.js';
+import { SimBoard } from '../../host/board/sim-board.js';
+import type { Booted } from '../../host/board/sim-board.js';
 
 /** Power-on reset pacing: VVI 65 ppm. The first pace is due within this bound of the boot. */
 const LRI_MS = BACKUP_INTERVAL_MS;
 const FIRST_PACE_BOUND_MS = LRI_MS + 1000;
-
-/** Runs the virtual clock for `ms`, letting promises settle between steps. */
-async function run(clock: VirtualClock, ms: number, step = 10): Promise<void> {
-  const end = clock.now() + ms;
-  while (clock.now() < end) {
-    clock.advance(Math.min(step, end - clock.now()));
-    for (let i = 0; i < 5; i++) await new Promise<void>((resolve) => setImmediate(resolve));
-  }
-}
-
-/** Awaits `promise` while the virtual clock runs (device replies may wait on timers). */
-async function settle<T>(clock: VirtualClock, promise: Promise<T>, limitMs = 10_000): Promise<T> {
-  let done = false;
-  const watched = promise.finally(() => void (done = true));
-  for (let t = 0; !done && t < limitMs; t += 10) await run(clock, 10);
-  return watched;
-}
 
 function paceTimes(b: Booted, by: 'worker' | 'backup'): number[] {
   return b.paces.filter((p) => p.by === by && p.chamber === 'V').map((p) => p.t);
@@ -57,25 +38,7 @@ function lines(b: Booted): string[] {
   return b.console.map((e) => `${e.topic}: ${e.text}`);
 }
 
-/** A clinician programmer with a certificate from the board's root, in an IK session over the simulated central. */
-async function clinicianSession(b: Booted) {
-  const prng = new Prng(5);
-  const secretKey = prng.bytes(32);
-  const staticKey = { secretKey, publicKey: crypto.x25519.publicKey(secretKey) };
-  const certificate = issueCertificate(crypto, ROOT, {
-    role: 'clinician', subjectKey: staticKey.publicKey, serial: prng.bytes(8), notBefore: 0, notAfter: 4_000_000_000,
-  });
-  const central = new SimulatedCentral(b.radio);
-  central.connect();
-  central.exchangeMtu(247);
-  central.enableNotifications(IMPLANT_GATT.response);
-  const client = new ProgrammerClient({
-    crypto, clock: b.clock, link: centralLink(central), pattern: 'IK', staticKey, certificate,
-    deviceStatic: b.firmware.access!.identity.identity().staticPublic,
-  });
-  await settle(b.clock, client.connect());
-  return { central, client };
-}
+const clinicianSession = (b: Booted) => programmerSession(b);
 
 describe('app: the assembled firmware on a simulated board', () => {
   it('starts therapy before storage, access and radio, and paces within LRI + 1 s', async () => {

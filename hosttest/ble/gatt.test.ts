@@ -6,7 +6,7 @@ import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import { ProgrammerClient } from '../../programmer/client.js';
 import { crypto } from '../../host/fixtures/channel-fixture.js';
-import { centralLink } from './central-link.js';
+import { centralLink } from '../../host/ble/central-link.js';
 import { bootImplant } from './gatt-fixture.js';
 import { AttError, SimulatedCentral } from '../../host/ble/radio.js';
 

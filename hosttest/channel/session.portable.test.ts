@@ -26,6 +26,9 @@ function run(pattern: 'IK' | 'XX', mtu: number): void {
   const device = new DeviceConnection({
     crypto, clock, staticKey: deviceKey, sessionId: 1, physicalPresence: () => false,
     gate: {
+      connectable: () => true,
+      admitConnection: () => Status.OK,
+      sessionEvent: () => {},
       admit: () => Status.OK,
       authenticatePeer: (claim) => ({ ok: true, principal: { role: 'clinician', keyId: claim.remoteStatic.slice(0, 8), staticKey: claim.remoteStatic } }),
     },

@@ -2,7 +2,8 @@
 //   connectable(), admitConnection()  radio level: lockout and energy bucket before any message
 //   admit()            refuses XX outside pairing/presence/factory, then lockout and energy bucket
 //   authenticatePeer() decides the role (authenticator.ts)
-//   sessionEvent()     audits the channel's security events
+//   sessionEvent()     audits the channel's security events, then tells the observer (the
+//                      composition root: console, therapy's temporary parameters)
 // Only handshakes that were admitted (and so cost a DH) count toward the lockout or reach the
 // audit log when they fail: garbage refused before admission costs neither flash nor battery.
 import type { AdmissionRequest, ChannelEvent, ChannelGate, PeerClaim, PeerDecision } from '../channel/hooks.js';
@@ -14,7 +15,10 @@ export class AccessGate implements ChannelGate {
   /** Admitted handshakes not yet decided (the device serves one connection at a time). */
   private admitted = 0;
 
-  constructor(private readonly access: AccessControl) {}
+  constructor(
+    private readonly access: AccessControl,
+    private readonly observe: (event: ChannelEvent) => void = () => {},
+  ) {}
 
   /** The radio's checks (modules/ble/device-gatt.ts): advertise only while a connection could be admitted. */
   connectable(): boolean {
@@ -39,6 +43,11 @@ export class AccessGate implements ChannelGate {
   }
 
   sessionEvent(event: ChannelEvent): void {
+    this.audit(event);
+    this.observe(event);
+  }
+
+  private audit(event: ChannelEvent): void {
     const failedAfterAdmission = event.kind === 'handshake-failed' && this.admitted > 0;
     if (failedAfterAdmission) this.admitted--;
     if (!failedAfterAdmission && event.kind !== 'auth-failure' && event.kind !== 'replay-rejected' && event.kind !== 'session-opened') return;

@@ -1,12 +1,12 @@
 // Step 5 of the boot: the command dispatcher with every concern's commands behind the access
-// policy, and the GATT server with the secure channel. The channel gate is access control's,
-// also telling the console about sessions and the therapy machine when one ends (temporary
-// parameters revert then).
+// policy, and the GATT server with the secure channel. The channel gate is access control's
+// own (radio admission, handshake admission, authentication, audit); it also tells the console
+// about sessions and the therapy machine when one ends (temporary parameters revert then).
 import type { AccessControl } from '../access/access-control.js';
 import { AccessGate } from '../access/channel-gate.js';
 import { CommandDispatcher } from '../channel/commands.js';
 import type { CommandSpec } from '../channel/commands.js';
-import type { ChannelEvent, ChannelGate } from '../channel/hooks.js';
+import type { ChannelEvent } from '../channel/hooks.js';
 import { DEVICE_CIPHER, PROTOCOL_VERSION, selectorFor } from '../channel/protocol.js';
 import { statusName } from '../channel/status.js';
 import type { TherapySupervisor } from '../therapy-control/supervisor.js';
@@ -17,6 +17,7 @@ import type { Say } from './step.js';
 
 const LINK_WORDS = Object.freeze({
   advertising: 'advertising as "Implant" (connectable; no identifying data)',
+  silent: 'not advertising: a lockout runs or the energy bucket cannot pay for a handshake',
   connected: 'a central connected',
   disconnected: 'the central disconnected',
 });
@@ -36,7 +37,7 @@ export function startRadio(platform: FirmwarePlatform, access: AccessControl, di
     clock: platform.clock,
     crypto: platform.crypto,
     staticKey: { publicKey: identity.staticPublic, secretKey: identity.staticSecret },
-    gate: sessionGate(new AccessGate(access), therapy, say),
+    gate: new AccessGate(access, (event) => reportSession(event, therapy, say)),
     dispatcher,
     physicalPresence: () => access.presence.isHeld(),
     deviceInfo: () => ({
@@ -51,16 +52,9 @@ export function startRadio(platform: FirmwarePlatform, access: AccessControl, di
   });
 }
 
-function sessionGate(gate: AccessGate, therapy: TherapySupervisor, say: Say): ChannelGate {
-  return {
-    admit: (request) => gate.admit(request),
-    authenticatePeer: (claim) => gate.authenticatePeer(claim),
-    sessionEvent: (event: ChannelEvent) => {
-      gate.sessionEvent(event);
-      const who = event.principal ? ` (${event.principal.role})` : '';
-      const why = event.status ? `: ${statusName(event.status)}` : '';
-      say('session', `${event.kind}${who}${why}`);
-      if (event.kind === 'session-closed' || event.kind === 'auth-failure') void therapy.request({ op: 'session-ended' });
-    },
-  };
+function reportSession(event: ChannelEvent, therapy: TherapySupervisor, say: Say): void {
+  const who = event.principal ? ` (${event.principal.role})` : '';
+  const why = event.status ? `: ${statusName(event.status)}` : '';
+  say('session', `${event.kind}${who}${why}`);
+  if (event.kind === 'session-closed' || event.kind === 'auth-failure') void therapy.request({ op: 'session-ended' });
 }

@@ -1,19 +1,20 @@
 // The implant's GATT server (a Moddable BLEServer subclass): advertises connectably with no
-// identifying data, serves the device-information characteristic, and carries the secure
+// identifying data exactly while the channel gate would admit a connection (lockout and the
+// energy bucket silence the radio), charges each connection to the gate before any message, serves the device-information characteristic, and carries the secure
 // channel's fragments over the control (write), OTA data (write without response) and response
 // (notify) characteristics. Security lives in the channel; link encryption is requested on every
 // connection as defence in depth (Just Works is all an implant without I/O can get).
 import BLEServer from 'bleserver';
-import { uuid } from 'btutils';
+import { Bytes } from 'btutils';
 import GAP from 'gap';
 import type { TimerHandle } from '../core/clock.js';
 import { DeviceConnection } from '../channel/connection.js';
 import { Status } from '../channel/status.js';
 import { encodeDeviceInfo } from './device-info.js';
 import type { ImplantGattOptions } from './gatt-options.js';
-import { ADVERTISING_FLAGS, DEVICE_NAME } from './gatt-layout.js';
+import { ADVERTISING_FLAGS, DEVICE_NAME, IMPLANT_GATT } from './gatt-layout.js';
 
-/** While the gate refuses connections, how often to ask it again (presence can open it at any time). */
+/** While not connected, how often to ask the gate again (presence, a lockout's end or a refill open it; a lockout can close it). */
 export const ADMISSION_RECHECK_MS = 1000;
 
 interface NotifyTarget {
@@ -29,6 +30,8 @@ export class ImplantGattServer extends BLEServer {
   private response: NotifyTarget | undefined;
   private sessions = 0;
   private recheck: TimerHandle | undefined;
+  /** What the radio does while no central is connected ('connected' until the first check). */
+  private air: 'advertising' | 'silent' | 'connected' = 'connected';
   /** Notifications dropped because the central had not subscribed to the response characteristic. */
   droppedNotifications = 0;
 
@@ -39,29 +42,37 @@ export class ImplantGattServer extends BLEServer {
   override onReady(): void {
     this.deviceName = DEVICE_NAME;
     this.securityParameters = { encryption: true, bonding: false, mitm: false };
-    this.advertise();
+    this.updateAdvertising();
   }
 
-  private advertise(): void {
+  /** Advertises while the gate says connectable, stops while it does not (no radio time for floods). */
+  private updateAdvertising(): void {
     this.options.clock.clearTimeout(this.recheck);
-    this.recheck = undefined;
-    if (this.options.gate.connectable?.() === false) {
-      // Lockout or an empty energy bucket: no advertising at all, so floods cost no radio time.
-      this.recheck = this.options.clock.setTimeout(() => this.advertise(), ADMISSION_RECHECK_MS);
+    this.recheck = this.options.clock.setTimeout(() => this.updateAdvertising(), ADMISSION_RECHECK_MS);
+    const air = this.options.gate.connectable() ? 'advertising' : 'silent';
+    if (air === this.air) return;
+    const wasAdvertising = this.air === 'advertising';
+    this.air = air;
+    if (air === 'silent') {
+      if (wasAdvertising) this.stopAdvertising();
+      this.options.onLink?.('silent');
       return;
     }
     // Flags 6 (general discoverable, no BR/EDR) make it connectable; the default 0x04 would not.
     // Only the service UUID is advertised: the same for every implant, so it tracks no one.
     this.startAdvertising({
-      advertisingData: { flags: ADVERTISING_FLAGS, completeUUID128List: [uuid`7E5A0001-4C1B-4E8B-9D3A-2F6C1B0E9A51`] },
+      advertisingData: { flags: ADVERTISING_FLAGS, completeUUID128List: [new Bytes(IMPLANT_GATT.service.replaceAll('-', ''), true)] },
       filterPolicy: GAP.AdvFilterPolicy.NONE,
     });
     this.options.onLink?.('advertising');
   }
 
   override onConnected(): void {
-    const admission = this.options.gate.admitConnection?.() ?? Status.OK;
-    if (admission !== Status.OK) {
+    // The stack stops advertising on a connection; nothing to recheck until it ends.
+    this.air = 'connected';
+    this.options.clock.clearTimeout(this.recheck);
+    this.recheck = undefined;
+    if (this.options.gate.admitConnection() !== Status.OK) {
       this.disconnect(); // refused before it can send anything: no reassembly, no crypto
       return;
     }
@@ -81,7 +92,7 @@ export class ImplantGattServer extends BLEServer {
     this.connection?.close();
     this.connection = undefined;
     this.response = undefined;
-    this.advertise();
+    this.updateAdvertising();
   }
 
   override onMTUExchanged(mtu: number): void {

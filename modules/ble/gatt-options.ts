@@ -7,8 +7,8 @@ import type { Clock } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { DeviceInfo } from './device-info.js';
 
-/** The link changed: advertising started, a central was admitted, or the admitted central left. */
-export type LinkEvent = 'advertising' | 'connected' | 'disconnected';
+/** The link changed: advertising started or stopped (the gate is closed), a central was admitted, or the admitted central left. */
+export type LinkEvent = 'advertising' | 'silent' | 'connected' | 'disconnected';
 
 export interface ImplantGattOptions {
   readonly clock: Clock;

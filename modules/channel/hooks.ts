@@ -48,12 +48,13 @@ export interface ChannelEvent {
   readonly principal?: Principal;
 }
 
+/** Every member is required: a wrapper that forgets one fails to type-check instead of silently admitting. */
 export interface ChannelGate {
-  /** Whether to advertise connectably now; while false the radio stays silent (no radio energy spent). Absent: always. */
-  connectable?(): boolean;
-  /** A central connected, before it sends anything: Status.OK, or the refusal (the link is dropped). Absent: always OK. */
-  admitConnection?(): StatusCode;
+  /** Whether to advertise connectably now; while false the radio stays silent (no radio energy spent). */
+  connectable(): boolean;
+  /** A central connected, before it sends anything: Status.OK, or the refusal (the link is dropped). */
+  admitConnection(): StatusCode;
   admit(request: AdmissionRequest): StatusCode;
   authenticatePeer(claim: PeerClaim): PeerDecision;
-  sessionEvent?(event: ChannelEvent): void;
+  sessionEvent(event: ChannelEvent): void;
 }
