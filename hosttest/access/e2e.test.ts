@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AccessGate } from '../../modules/access/channel-gate.js';
 import { PAIRING } from '../../modules/access/pairing.js';
-import { shortAuthString } from '../../modules/access/sas.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
@@ -14,6 +13,7 @@ import { CommandDispatcher } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap } from '../../modules/core/cbor.js';
 import { ClientError, ProgrammerClient } from '../../programmer/client.js';
+import { exchangePairingCode } from '../../programmer/pairing-code.js';
 import { PatientActions, patientRangeCodec } from '../../modules/therapy-control/patient-range.js';
 import type { PatientRange, PatientRangeStore } from '../../modules/therapy-control/patient-range.js';
 import type { TherapyPort } from '../../modules/therapy-control/commands.js';
@@ -144,8 +144,9 @@ describe('access: end to end over the host BLE shim', () => {
     env.clock.advance(PAIRING.HOLD_MIN_MS);
     env.access.presence.set(false);
     const s = await session(env, 'XX', phone, new Uint8Array(0));
-    // The device shows the code on its console; the app computes the same from its handshake hash.
-    assert.equal(env.device.display.at(-1), `pairing code ${shortAuthString(crypto.sha256, s.opened.handshakeHash)}`);
+    // After the pairing-code exchange the device shows the code the app computed.
+    const code = await exchangePairingCode(s.client, crypto, s.opened.handshakeHash);
+    assert.equal(env.device.display.at(-1), `pairing code ${code}`);
     assert.equal((await s.result('access.whoami') as CborMap).get('role'), 'patient');
     assert.equal(await s.call('therapy.interrogate'), Status.OK, 'the patient reads status');
     assert.equal(await s.call('therapy.program', new Map([['lrl', 70]])), Status.DENIED);

@@ -11,11 +11,11 @@ import { Authorizer } from './authorizer.js';
 import { IdentityService } from './identity.js';
 import { Lockout } from './lockout.js';
 import { PairingWindow } from './pairing.js';
+import { PairingCodeExchange } from './pairing-code.js';
 import { policyFor } from './policy.js';
 import type { PairingEvent } from './pairing.js';
 import type { AuditReader, AuditSink, BondStore, CounterStore, IdentityStore, TrustStateStore } from './ports.js';
 import { PhysicalPresence } from './presence.js';
-import { shortAuthString } from './sas.js';
 import { TrustStore } from './trust-store.js';
 import type { TrustConfig } from './trust-store.js';
 import { TrustedTime } from './trusted-time.js';
@@ -46,6 +46,7 @@ export class AccessControl {
   readonly alerts: Alerts;
   readonly authenticator: Authenticator;
   readonly authorizer: Authorizer;
+  readonly pairingCode: PairingCodeExchange;
 
   constructor(readonly deps: AccessDeps) {
     const { clock, crypto, counters, audit } = deps;
@@ -57,10 +58,11 @@ export class AccessControl {
     this.lockout = new Lockout(clock, counters);
     this.admission = new Admission(clock, this.lockout, this.presence);
     this.alerts = new Alerts(counters);
+    this.pairingCode = new PairingCodeExchange({ clock, crypto, bonds: deps.bonds, audit, display: (line) => deps.display?.(line) });
     this.authenticator = new Authenticator({
       clock, crypto, trust: this.trust, time: this.time, bonds: deps.bonds, pairing: this.pairing,
       presence: this.presence, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
-      onBonded: (handshakeHash) => this.showSas(handshakeHash),
+      onBonded: (handshakeHash, keyId) => this.pairingCode.bonded(handshakeHash, keyId),
     });
     this.authorizer = new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal));
   }
@@ -72,13 +74,6 @@ export class AccessControl {
    */
   xxAllowed(): boolean {
     return this.pairing.isOpen() || this.presence.isHeld() || !this.identity.isProvisioned();
-  }
-
-  /** Shows the short authentication string of a finished handshake on the device console. */
-  showSas(handshakeHash: Uint8Array): string {
-    const sas = shortAuthString(this.deps.crypto.sha256, handshakeHash);
-    this.deps.display?.(`pairing code ${sas}`);
-    return sas;
   }
 
   /** The case switch opened (tamper GPIO): audited, and an alert for patient and clinician. */

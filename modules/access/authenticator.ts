@@ -56,8 +56,8 @@ export interface AuthenticatorDeps {
   readonly admission: Admission;
   readonly alerts: Alerts;
   readonly audit: AuditSink;
-  /** A new phone was bonded in this handshake (the device then shows the pairing code). */
-  readonly onBonded: (handshakeHash: Uint8Array) => void;
+  /** A new phone was bonded in this handshake (its pairing-code exchange starts, pairing-code.ts). */
+  readonly onBonded: (handshakeHash: Uint8Array, keyId: Uint8Array) => void;
 }
 
 export class Authenticator {
@@ -147,7 +147,7 @@ export class Authenticator {
       this.d.pairing.bonded();
       this.d.alerts.raise('bond-added');
       this.d.audit.append({ type: 'bond.added', role: 'patient', keyId, outcome: Status.OK });
-      this.d.onBonded(facts.handshakeHash);
+      this.d.onBonded(facts.handshakeHash, keyId);
       return this.patient(facts, keyId);
     }
     return this.orEmergency(facts, keyId, facts.pattern === 'XX' ? AccessStatus.PAIRING_CLOSED : Status.UNKNOWN_PEER);

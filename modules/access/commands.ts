@@ -9,6 +9,7 @@ import type { Audience } from './alerts.js';
 import { KEY_ID_BYTES } from './key-id.js';
 import { MAX_CERT_BYTES } from './certificate.js';
 import { isAccessPrincipal } from './principal.js';
+import { PAIRING_COMMITMENT_BYTES, PAIRING_NONCE_BYTES } from './sas.js';
 import { AccessStatus } from './status.js';
 
 /** Most audit entries one request returns (keeps a response within a few BLE packets). */
@@ -23,6 +24,10 @@ function record(entries: [string, CborValue | undefined][]): Map<string, CborVal
 
 function audienceOf(session: SessionView): Audience {
   return session.principal.role === 'patient' ? 'patient' : 'clinician';
+}
+
+function pairingSession(session: SessionView) {
+  return { handshakeHash: session.handshakeHash, keyId: session.principal.keyId };
 }
 
 export function accessCommands(access: AccessControl): CommandSpec[] {
@@ -89,6 +94,21 @@ export function accessCommands(access: AccessControl): CommandSpec[] {
         access.alerts.raise('bond-removed');
         return ok();
       },
+    }),
+    defineCommand({
+      name: 'access.pairing.commit',
+      args: s.struct({ commitment: s.bytes(PAIRING_COMMITMENT_BYTES, PAIRING_COMMITMENT_BYTES) }),
+      maxArgBytes: PAIRING_COMMITMENT_BYTES + 16,
+      handler: ({ commitment }, { session }) => {
+        const result = access.pairingCode.commit(pairingSession(session), commitment);
+        return result.ok ? ok(record([['nonce', result.deviceNonce]])) : fail(result.status);
+      },
+    }),
+    defineCommand({
+      name: 'access.pairing.reveal',
+      args: s.struct({ nonce: s.bytes(PAIRING_NONCE_BYTES, PAIRING_NONCE_BYTES) }),
+      maxArgBytes: PAIRING_NONCE_BYTES + 16,
+      handler: ({ nonce }, { session }) => status(access.pairingCode.reveal(pairingSession(session), nonce)),
     }),
     defineCommand({
       name: 'access.alerts.read',

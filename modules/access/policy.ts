@@ -50,6 +50,9 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'access.bonds.remove': row(['clinician'], REMOTE, LOG),
   'access.bonds.remove-all': row(['clinician'], PRESENCE, LOG),
   'access.unbond-self': row(['patient'], REMOTE, LOG),
+  // The pairing-code exchange of a bonding session (pairing-code.ts audits its own outcome).
+  'access.pairing.commit': row(['patient'], REMOTE, READ),
+  'access.pairing.reveal': row(['patient'], REMOTE, READ),
   'access.alerts.read': row(['patient', 'clinician'], REMOTE, READ),
   'access.alerts.ack': row(['patient', 'clinician'], REMOTE, LOG),
   'access.audit.read': row(['clinician'], REMOTE, LOG),

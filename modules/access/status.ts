@@ -32,6 +32,8 @@ export const AccessStatus = Object.freeze({
   TRUST_UPDATE_REJECTED: 46,
   /** The named bond does not exist. */
   NO_SUCH_BOND: 47,
+  /** The pairing-code exchange failed: a reveal that does not open its commitment (the bond is removed). */
+  PAIRING_UNCONFIRMED: 48,
 });
 
 export function accessStatusName(code: number): string | undefined {
