@@ -46,7 +46,7 @@ export async function makeSbom() {
   const shipped = await bundledPackages(root);
   for (const component of bom.components ?? []) {
     const fullName = component.group ? `${component.group}/${component.name}` : component.name;
-    const where = shipped.get(fullName) ?? ['build tool (not in any image)'];
+    const where = shipped.get(fullName) ?? ['host or build tool (not in any image)'];
     component.properties = [
       ...(component.properties ?? []),
       property('implant:ships-in', where.join(', ')),
