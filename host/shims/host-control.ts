@@ -54,6 +54,7 @@ function freshState() {
     restarts: 0,
     onRestart: undefined as (() => void) | undefined,
     traceSink: toStdout,
+    workerPreloads: [] as string[],
   };
 }
 
@@ -188,6 +189,18 @@ export function requestRestart(): never {
   state.restarts++;
   state.onRestart?.();
   throw new SystemRestart();
+}
+
+/**
+ * Modules (file URLs) each worker thread imports before its worker module: the simulator's
+ * outside world inside the therapy machine's thread (the virtual heart on its sense pins).
+ */
+export function setWorkerPreloads(urls: readonly string[]): void {
+  state.workerPreloads = [...urls];
+}
+
+export function workerPreloads(): readonly string[] {
+  return state.workerPreloads;
 }
 
 /** Redirects trace() output (default: stdout); returns the previous sink. */

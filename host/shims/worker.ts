@@ -15,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker as NodeWorker } from 'node:worker_threads';
-import { realTimeOrigin } from './host-control.js';
+import { realTimeOrigin, workerPreloads } from './host-control.js';
 
 export interface WorkerOptions {
   static?: number;
@@ -73,7 +73,7 @@ class Worker {
     checkOptions(options);
     const shared = new SharedArrayBuffer(4 + ERROR_BYTES);
     const status = new Int32Array(shared, 0, 1);
-    this.#thread = new NodeWorker(BOOTSTRAP, { workerData: { url: moduleUrl(module), shared, timeOrigin: realTimeOrigin() }, execArgv: [] });
+    this.#thread = new NodeWorker(BOOTSTRAP, { workerData: { url: moduleUrl(module), shared, timeOrigin: realTimeOrigin(), preloads: workerPreloads() }, execArgv: [] });
     if (Atomics.wait(status, 0, 0, STARTUP_TIMEOUT_MS) === 'timed-out') {
       void this.#thread.terminate();
       throw new Error('worker: module did not finish loading');
