@@ -35,6 +35,26 @@ describe('framing', () => {
     assert.deepEqual(messages[0].body, body);
   });
 
+  it('reports a timeout once and drops the late message\'s remaining fragments silently, nothing else', () => {
+    const { clock, r, messages, errors } = harness();
+    const body = new Uint8Array(200).fill(9);
+    const f = fragmentMessage(MessageType.TRANSPORT, body, 23);
+    for (const x of f.slice(0, 3)) r.push(x, 23);
+    clock.advance(REASSEMBLY_TIMEOUT_MS);
+    assert.deepEqual(errors, ['timeout']);
+    for (const x of f.slice(3)) r.push(x, 23);
+    assert.deepEqual(errors, ['timeout'], 'the rest of the late message costs no error');
+    for (const x of f) r.push(x, 23);
+    assert.deepEqual(messages.map((m) => m.body.length), [200], 'resent, it is reassembled');
+    // Only fragments that continue the late message in order are dropped.
+    for (const x of f.slice(0, 3)) r.push(x, 23);
+    clock.advance(REASSEMBLY_TIMEOUT_MS);
+    r.push(f[4], 23);
+    assert.deepEqual(errors, ['timeout', 'timeout', 'out-of-order'], 'a skipped index is an error again');
+    r.push(f[5], 23);
+    assert.deepEqual(errors.length, 4, 'and so is everything after it');
+  });
+
   it('names each defect and drops the partial message', () => {
     const cases: [Uint8Array[], FramingErrorCode][] = [
       [[Uint8Array.of(0x80, 0x03, 0x08, 0x01)], 'oversize'],

@@ -54,6 +54,49 @@ describe('secure transport', () => {
     }
   });
 
+  it('interoperates across both rekey triggers with an end written from the document: counts restart at every rekey', () => {
+    // docs/protocol.md §5 "Rekey", implemented from the text over bare CipherStates: after each
+    // message, add it and its plaintext bytes to the counts since the last rekey; at 4096 messages
+    // or 1 MiB, Rekey() and restart both counts.
+    class DocumentedEnd {
+      private messages = 0;
+      private bytes = 0;
+      readonly rekeyedAt: number[] = [];
+      constructor(readonly cipher: CipherState) {}
+      account(length: number): void {
+        this.messages++;
+        this.bytes += length;
+        if (this.messages === 4096 || this.bytes >= 1_048_576) {
+          this.cipher.rekey();
+          this.rekeyedAt.push(this.cipher.nonce);
+          this.messages = 0;
+          this.bytes = 0;
+        }
+      }
+    }
+    const { a: device } = link();
+    const programmerIn = new DocumentedEnd(new CipherState(suite, k1));
+    const programmerOut = new DocumentedEnd(new CipherState(suite, k2));
+    const empty = new Uint8Array(0);
+    // 519 messages of the largest plaintext pass 1 MiB (the byte trigger), then 4096 small ones
+    // (the message trigger, counted from the byte-triggered rekey), then a few more.
+    const sizes = [...Array<number>(519).fill(device.maxPlaintext), ...Array<number>(4096 + 5).fill(3)];
+    sizes.forEach((size, i) => {
+      const plaintext = new Uint8Array(size).fill(i & 0xff);
+      const frame = device.seal(plaintext);
+      assert.deepEqual(programmerIn.cipher.decryptWithAd(empty, frame.subarray(8)), plaintext, `device → programmer, message ${i}`);
+      programmerIn.account(size);
+      const sent = new Uint8Array(8 + size + 16);
+      sent.set(frame.subarray(0, 8));
+      sent.set(programmerOut.cipher.encryptWithAd(empty, plaintext), 8);
+      programmerOut.account(size);
+      const opened = device.open(sent);
+      assert.ok(opened.ok, `programmer → device, message ${i}`);
+    });
+    assert.deepEqual(programmerIn.rekeyedAt, [519, 519 + 4096], 'the byte trigger, then 4096 messages after it');
+    assert.deepEqual(programmerOut.rekeyedAt, [519, 519 + 4096]);
+  });
+
   it('refuses malformed frames and ends at MAX_MESSAGES', () => {
     const { a, b } = link();
     assert.deepEqual(b.open(new Uint8Array(23)), { ok: false, error: 'malformed' });

@@ -4,7 +4,9 @@
 //   START only:   byte 1 message type, bytes 2-3 message length (big-endian, 1..MAX_MESSAGE_BYTES)
 //   then          message bytes
 // The reassembler checks everything cheap (type, declared length, index) before buffering, keeps
-// at most one message of at most maxMessage bytes, and resets on any error.
+// at most one message of at most maxMessage bytes, and resets on any error. After a timeout it
+// drops the rest of the late message silently (the fragments that continue it in order, up to
+// its declared length), so one slow message is one error, not one per leftover fragment.
 import type { Clock, TimerHandle } from '../core/clock.js';
 
 export const MessageType = Object.freeze({
@@ -94,6 +96,8 @@ export class Reassembler {
   private filled = 0;
   private nextIndex = 0;
   private timer: TimerHandle | undefined;
+  /** The rest of a timed-out message, dropped without an error: next index and bytes still due. */
+  private late: { nextIndex: number; remaining: number } | undefined;
   private readonly maxMessage: number;
   private readonly timeoutMs: number;
 
@@ -113,6 +117,7 @@ export class Reassembler {
     const flags = fragment[0];
     const index = flags & INDEX_MASK;
     let data: Uint8Array;
+    if (this.dropLate(flags, fragment.length - CONTINUATION_HEADER)) return;
     if (flags & START) {
       if (this.buffer) return this.fail('out-of-order');
       if (fragment.length < START_HEADER || index !== 0) return this.fail('malformed');
@@ -125,7 +130,7 @@ export class Reassembler {
       this.type = type;
       this.filled = 0;
       this.nextIndex = 0;
-      this.timer = this.options.clock.setTimeout(() => this.fail('timeout'), this.timeoutMs);
+      this.timer = this.options.clock.setTimeout(() => this.timedOut(), this.timeoutMs);
       data = fragment.subarray(START_HEADER);
     } else {
       if (!this.buffer || index !== this.nextIndex) return this.fail('out-of-order');
@@ -146,11 +151,29 @@ export class Reassembler {
 
   /** Drops any partial message without reporting an error (e.g. on disconnect). */
   reset(): void {
+    this.late = undefined;
     this.options.clock.clearTimeout(this.timer);
     this.timer = undefined;
     this.buffer = undefined;
     this.filled = 0;
     this.nextIndex = 0;
+  }
+
+  private timedOut(): void {
+    const late = { nextIndex: this.nextIndex, remaining: this.buffer!.length - this.filled };
+    this.fail('timeout');
+    this.late = late;
+  }
+
+  /** True when the fragment continues a timed-out message and was dropped; anything else ends that state. */
+  private dropLate(flags: number, dataLength: number): boolean {
+    const late = this.late;
+    this.late = undefined;
+    if (!late || flags & START || (flags & INDEX_MASK) !== late.nextIndex || dataLength > late.remaining) return false;
+    const remaining = late.remaining - dataLength;
+    if (Boolean(flags & END) !== (remaining === 0)) return false;
+    if (remaining > 0) this.late = { nextIndex: (late.nextIndex + 1) & INDEX_MASK, remaining };
+    return true;
   }
 
   private fail(code: FramingErrorCode): void {

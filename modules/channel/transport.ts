@@ -3,8 +3,9 @@
 // AEAD ciphertext of the plaintext under that nonce with empty associated data (Noise rev 34 §5.1,
 // with the nonce sent explicitly). The receiver accepts only the next nonce in sequence: a lower
 // one is a replay, a higher one a gap; both are refused before any decryption is attempted.
-// Both directions rekey (rev 34 §11.3) after REKEY_MESSAGES messages or REKEY_BYTES plaintext
-// bytes, counted identically on both ends, so no signalling is needed.
+// Each direction rekeys (rev 34 §11.3) once REKEY_MESSAGES messages or REKEY_BYTES plaintext
+// bytes have passed since its last rekey, whichever comes first; both counters then restart.
+// Both ends count identically, so no signalling is needed.
 import type { CipherState } from './noise/cipher-state.js';
 import type { TransportKeys } from './noise/handshake-state.js';
 import { NoiseError } from './noise/errors.js';
@@ -26,17 +27,19 @@ export type TransportErrorCode =
 export type OpenResult = { ok: true; plaintext: Uint8Array } | { ok: false; error: TransportErrorCode };
 
 class Direction {
-  messages = 0;
-  bytes = 0;
+  /** Messages and plaintext bytes since the last rekey. */
+  private messages = 0;
+  private bytes = 0;
 
   constructor(readonly cipher: CipherState) {}
 
-  /** Counts a message and rekeys at the documented thresholds. */
+  /** Counts a message and rekeys at the documented thresholds (docs/protocol.md, "Rekey"). */
   account(plaintextBytes: number): void {
     this.messages++;
     this.bytes += plaintextBytes;
-    if (this.messages % REKEY_MESSAGES === 0 || this.bytes >= REKEY_BYTES) {
+    if (this.messages >= REKEY_MESSAGES || this.bytes >= REKEY_BYTES) {
       this.cipher.rekey();
+      this.messages = 0;
       this.bytes = 0;
     }
   }
