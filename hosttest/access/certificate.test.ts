@@ -7,7 +7,8 @@ import { checkCertificate, decodeClaims, encodeClaims, issueCertificate, readCer
 import { keyIdOf } from '../../modules/access/key-id.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
-import { decodeSign1 } from '../../modules/core/cose.js';
+import { utf8 } from '../../modules/core/bytes.js';
+import { decodeSign1, signSign1 } from '../../modules/core/cose.js';
 import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from '../../host/fixtures/access-device.js';
 
 function check(device: Device, cert: Uint8Array, staticKey?: Uint8Array, roles: ('clinician' | 'manufacturer' | 'device')[] = ['clinician', 'manufacturer']) {
@@ -22,7 +23,9 @@ describe('access: certificates', () => {
     const key = x25519Pair(d.prng).publicKey;
     const cert = d.certificate('clinician', key, { serial: new Uint8Array([7]), notBefore: 10, notAfter: 20 });
     const sign1 = decodeSign1(cert);
+    assert.deepEqual([...cert.subarray(0, 2)], [0xd2, 0x84], 'tagged COSE_Sign1 (tag 18), a 4-array');
     assert.deepEqual(sign1.kid, keyIdOf(crypto.sha256, d.root.publicKey));
+    assert.ok(sign1.protectedHeader.has(4) && sign1.unprotectedHeader.size === 0, 'kid in the protected header, the unprotected one empty');
     assert.deepEqual(readCertificate(cert), { role: 'clinician', subjectKey: key, serial: new Uint8Array([7]), notBefore: 10, notAfter: 20, issuerKeyId: sign1.kid });
     assert.ok(cert.length < 200, `${cert.length} bytes`);
   });
@@ -64,9 +67,36 @@ describe('access: certificates', () => {
       bad[i] ^= 0x04;
       assert.notEqual(check(d, bad, key), 0, `flip at ${i}`);
     }
-    // A trust update is signed by the same root but with another external AAD: not a certificate.
+    // A trust update is not a claims set: refused as malformed before its signature is checked.
     const update = signTrustUpdate(crypto, d.root, { sequence: 1, revoked: [] });
-    assert.equal(check(d, update, key), AccessStatus.CERT_BAD_SIGNATURE);
+    assert.equal(check(d, update, key), AccessStatus.CERT_MALFORMED);
+    // Well-formed claims signed by the root for another purpose (another external AAD).
+    const claims = { role: 'clinician' as const, subjectKey: key, serial: Uint8Array.of(1), notBefore: 0, notAfter: NOW + YEAR };
+    const otherPurpose = signSign1(crypto.ed25519, d.root.secretKey, encodeClaims(claims), { kid: keyIdOf(crypto.sha256, d.root.publicKey), externalAad: utf8('implant/trust-update/v1') });
+    assert.equal(check(d, otherPurpose, key), AccessStatus.CERT_BAD_SIGNATURE);
+  });
+
+  it('checks in the documented order: the first failing check names the code', () => {
+    const d = new Device();
+    d.access.time.set(NOW);
+    const key = x25519Pair(d.prng).publicKey;
+    const other = x25519Pair(d.prng).publicKey;
+    const forged = (cert: Uint8Array) => {
+      const bad = cert.slice();
+      bad[bad.length - 1] ^= 1; // the signature's last byte
+      return bad;
+    };
+    // Each row fails its own check and every later one; the code is the earliest.
+    const expiredWrongRole = d.certificate('device', other, { notAfter: NOW - 1 });
+    assert.equal(check(d, forged(expiredWrongRole), key), AccessStatus.CERT_BAD_SIGNATURE, 'signature before validity, key and role');
+    assert.equal(check(d, expiredWrongRole, key), AccessStatus.CERT_EXPIRED, 'validity before key and role');
+    assert.equal(check(d, d.certificate('device', other), key), AccessStatus.CERT_KEY_MISMATCH, 'a device certificate on another key: key before role');
+    assert.equal(check(d, d.certificate('device', key), key), AccessStatus.CERT_WRONG_ROLE);
+    assert.equal(check(d, forged(d.certificate('device', other, {}, ed25519Pair(d.prng))), key), AccessStatus.CERT_UNKNOWN_ISSUER, 'issuer before signature');
+    const update = signTrustUpdate(crypto, d.root, { sequence: 1, rotationRoot: d.rotationRoot.publicKey, revoked: [keyIdOf(crypto.sha256, other)] });
+    assert.equal(d.access.trust.applyUpdate(update), 0);
+    assert.equal(check(d, forged(d.certificate('device', other, { notAfter: NOW - 1 })), key), AccessStatus.CERT_REVOKED, 'revocation before signature');
+    assert.equal(check(d, new Uint8Array([0x84, 0x40, 0xa0, 0x40, 0x40]), key), AccessStatus.CERT_MALFORMED);
   });
 
   it('with the clock unknown, checks expiry against the persistent time floor and skips not-before', () => {

@@ -64,6 +64,10 @@ describe('command dispatcher', () => {
       [encodeRequest(7, 'therapy.set-rate', args([['rate', 60], ['mode', 'VVI'], ['note', '123456789']])), [7, Status.INVALID_ARGS, null]],
       [encodeRequest(8, 'therapy.set-rate', args([['rate', 60], ['mode', 'VVI'], ['note', 'x'.repeat(40)]])), [8, Status.ARGS_TOO_LARGE, null]],
       [encodeCbor([10, 'therapy.set-rate', new Uint8Array([0xa1, 0x61])]), [10, Status.INVALID_ARGS, null]],
+      // The name is 1..64 UTF-8 bytes: 64 ASCII bytes pass the envelope, 22 three-byte characters (66 bytes) do not.
+      [encodeRequest(11, 'x'.repeat(64), args([])), [11, Status.UNKNOWN_COMMAND, null]],
+      [encodeRequest(12, 'x'.repeat(65), args([])), [0, Status.BAD_REQUEST, null]],
+      [encodeRequest(13, '\u20ac'.repeat(22), args([])), [0, Status.BAD_REQUEST, null]],
     ];
     for (const [req, expected] of cases) assert.deepEqual(call(req), expected);
     assert.equal(calls.length, 0);

@@ -132,8 +132,16 @@ export function readCertificate(bytes: Uint8Array): Certificate | undefined {
 }
 
 /**
- * Checks a certificate, cheapest test first: structure, issuer known and not revoked, signature,
- * claims, role, subject not revoked, key binding, validity period under the device's time policy.
+ * Checks a certificate in the documented order (docs/access-control.md, "Certificates"); the
+ * first failing check names the status:
+ *   1. COSE_Sign1 structure, alg, claims set well formed      CERT_MALFORMED
+ *   2. issuer kid names a root slot                           CERT_UNKNOWN_ISSUER
+ *   3. issuer root or subject key id revoked                  CERT_REVOKED
+ *   4. Ed25519 signature                                      CERT_BAD_SIGNATURE
+ *   5. validity period under the device's time policy        CERT_NOT_YET_VALID / CERT_EXPIRED
+ *   6. subject key = the handshake's static key (if given)    CERT_KEY_MISMATCH
+ *   7. role usable in this context                            CERT_WRONG_ROLE
+ * Everything before the signature is parsing and table lookups; nothing is trusted until 4.
  */
 export function checkCertificate(
   crypto: CryptoProvider,
@@ -149,15 +157,15 @@ export function checkCertificate(
     if (error instanceof CoseError) return { ok: false, status: AccessStatus.CERT_MALFORMED };
     throw error;
   }
-  const root = trust.rootFor(sign1.kid);
-  if (!root.ok) return root;
-  if (!verifySign1(crypto.ed25519, sign1, root.publicKey, utf8(CERT_AAD))) return { ok: false, status: AccessStatus.CERT_BAD_SIGNATURE };
   const claims = decodeClaims(sign1.payload);
   if (!claims) return { ok: false, status: AccessStatus.CERT_MALFORMED };
-  if (!options.roles.includes(claims.role)) return { ok: false, status: AccessStatus.CERT_WRONG_ROLE };
+  const root = trust.rootFor(sign1.kid);
+  if (!root.ok) return root;
   if (trust.isRevoked(keyIdOf(crypto.sha256, claims.subjectKey))) return { ok: false, status: AccessStatus.CERT_REVOKED };
-  if (options.staticKey && !equalBytes(options.staticKey, claims.subjectKey)) return { ok: false, status: AccessStatus.CERT_KEY_MISMATCH };
+  if (!verifySign1(crypto.ed25519, sign1, root.publicKey, utf8(CERT_AAD))) return { ok: false, status: AccessStatus.CERT_BAD_SIGNATURE };
   const validity = time.checkValidity(claims.notBefore, claims.notAfter);
   if (validity !== 0) return { ok: false, status: validity };
+  if (options.staticKey && !equalBytes(options.staticKey, claims.subjectKey)) return { ok: false, status: AccessStatus.CERT_KEY_MISMATCH };
+  if (!options.roles.includes(claims.role)) return { ok: false, status: AccessStatus.CERT_WRONG_ROLE };
   return { ok: true, cert: { ...claims, issuerKeyId: sign1.kid! } };
 }

@@ -7,7 +7,7 @@
 //   response = [requestId: uint32, status: uint, result: any / null]
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
-import { validateArgs } from './schema.js';
+import { utf8Length, validateArgs } from './schema.js';
 import type { Infer, StructSchema } from './schema.js';
 import { Status } from './status.js';
 import type { StatusCode } from './status.js';
@@ -177,7 +177,7 @@ function parseEnvelope(request: Uint8Array): Envelope | StatusCode {
   if (!Array.isArray(value) || value.length !== 3) return Status.BAD_REQUEST;
   const [requestId, name, args] = value;
   if (typeof requestId !== 'number' || requestId < 0 || requestId > MAX_REQUEST_ID) return Status.BAD_REQUEST;
-  if (typeof name !== 'string' || name.length === 0 || name.length > MAX_NAME_BYTES) return Status.BAD_REQUEST;
+  if (typeof name !== 'string' || name.length === 0 || utf8Length(name) > MAX_NAME_BYTES) return Status.BAD_REQUEST;
   if (!(args instanceof Uint8Array)) return Status.BAD_REQUEST;
   return { requestId, name, args };
 }

@@ -119,7 +119,8 @@ function check(schema: Schema, value: CborValue, path: string): unknown {
   }
 }
 
-function utf8Length(text: string): number {
+/** Length of `text` in UTF-8 bytes (the unit of every text bound in the protocol). */
+export function utf8Length(text: string): number {
   let n = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
