@@ -31,7 +31,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
   { name: 'rate smoothing ignored', rules: broken({ escape: (c) => SPEC_RULES.escape(noSmoothing(c)), trackingLimit: (c) => SPEC_RULES.trackingLimit(noSmoothing(c)) }), scenario: 'sinus-arrest', mode: 'DDD', set: { rateSmoothingDown: 12, rateSmoothingUp: 12 }, caughtBy: 'rate-smoothing' },
   { name: 'senses do not inhibit', rules: broken({ senseResets: () => false }), scenario: 'normal-sinus', mode: 'AAI', caughtBy: 'mode-semantics' },
   { name: 'magnet rate 110 ppm', rules: broken({ magnetRate: () => 110 }), scenario: 'magnet', mode: 'DDD', caughtBy: 'magnet' },
-  { name: 'no noise detection', rules: broken({ noiseWindowMs: 0 }), scenario: 'noise-bursts', mode: 'VVI', caughtBy: 'refractory' },
+  { name: 'no noise detection', rules: broken({ noiseIntervalMs: 0 }), scenario: 'noise-bursts', mode: 'VVI', caughtBy: 'noise' },
   { name: 'triggered pace 20 ms late', rules: broken({ triggerDelayMs: 20 }), scenario: 'pacs', mode: 'VVT', caughtBy: 'mode-semantics' },
   { name: 'hysteresis ignored', rules: broken({ escape: (c) => SPEC_RULES.escape({ ...c, params: { ...c.params, hysteresis: 0 } }) }), scenario: 'sinus-bradycardia', mode: 'VVI', set: { hysteresis: 35, lrl: 45 }, caughtBy: 'mode-semantics' },
 ];

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { NOMINAL, PACE_NOW, PARAMETER_TABLE, POR } from '../../modules/therapy/params.js';
 import type { PacingParameters, ParameterName } from '../../modules/therapy/params.js';
-import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
+import { ALL_MODES, PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import { applyChanges, checkLimits, checkValue, validateParameters } from '../../modules/therapy/validate.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
@@ -19,7 +19,7 @@ const LRL = [...range(30, 50, 5), ...range(51, 90, 1), ...range(95, 175, 5)];
 const AMPLITUDE = [0, ...range(500, 3200, 100), ...range(3500, 7000, 500)];
 const REFRACTORY = range(150, 500, 10);
 const SMOOTHING = [0, 3, 6, 9, 12, 15, 18, 21, 25];
-const TABLE: Record<Exclude<ParameterName, 'mode' | 'dynamicAv' | 'atrMode' | 'activityThreshold' | 'magnetResponse' | 'pmtProtection'>, number[]> = {
+const TABLE: Record<Exclude<ParameterName, 'mode' | 'dynamicAv' | 'atrMode' | 'activityThreshold' | 'magnetResponse' | 'pmtProtection' | 'ventricularSafetyPacing'>, number[]> = {
   lrl: LRL,
   url: range(50, 175, 5),
   msr: range(50, 175, 5),
@@ -49,7 +49,7 @@ const TABLE: Record<Exclude<ParameterName, 'mode' | 'dynamicAv' | 'atrMode' | 'a
 
 function inTable(p: PacingParameters): boolean {
   for (const [name, values] of Object.entries(TABLE)) if (!values.includes(p[name as keyof typeof TABLE])) return false;
-  return (PROGRAMMABLE_MODES as readonly string[]).includes(p.mode) && typeof p.dynamicAv === 'boolean' && typeof p.atrMode === 'boolean'
+  return ALL_MODES.includes(p.mode) && typeof p.dynamicAv === 'boolean' && typeof p.atrMode === 'boolean'
     && ['V-Low', 'Low', 'Med-Low', 'Med', 'Med-High', 'High', 'V-High'].includes(p.activityThreshold);
 }
 
@@ -85,9 +85,10 @@ describe('therapy parameters: the Table 7 grid', () => {
   }
 
   it('mode, booleans and the activity threshold take only their listed values', () => {
-    for (const mode of PROGRAMMABLE_MODES) assert.equal(checkValue('mode', mode), null);
-    for (const bad of ['VDDR', 'DDIR', 'ddd', '', 'OOO', 3]) assert.equal(checkValue('mode', bad)?.code, 'range');
-    for (const name of ['dynamicAv', 'atrMode', 'magnetResponse', 'pmtProtection'] as const) {
+    for (const mode of ALL_MODES) assert.equal(checkValue('mode', mode), null);
+    assert.equal(ALL_MODES.length, 23);
+    for (const bad of ['VVD', 'DDDD', 'ddd', '', 'Oao', 'OOOR', 3]) assert.equal(checkValue('mode', bad)?.code, 'range');
+    for (const name of ['dynamicAv', 'atrMode', 'magnetResponse', 'pmtProtection', 'ventricularSafetyPacing'] as const) {
       assert.equal(checkValue(name, true), null);
       assert.equal(checkValue(name, 1)?.code, 'type');
     }
@@ -176,7 +177,7 @@ describe('therapy parameters: command sequences (property)', () => {
   const anyValue = fc.oneof(
     fc.constantFrom(...Object.values(TABLE).flat()),
     fc.integer({ min: -200, max: 12000 }),
-    fc.constantFrom(...PROGRAMMABLE_MODES, 'VDDR', 'Med', 'High', true, false, null, 1.5, 'x'),
+    fc.constantFrom(...ALL_MODES, 'VVD', 'Med', 'High', true, false, null, 1.5, 'x'),
   );
   const names = [...Object.keys(NOMINAL), 'bogus'];
   const changes = fc.dictionary(fc.constantFrom(...names), anyValue, { maxKeys: 4 });
@@ -207,6 +208,7 @@ describe('therapy parameters: command sequences (property)', () => {
         else if (c.op === 'battery') therapy.setBattery(c.level);
         else if (c.op === 'wait') clock.advance(c.ms);
         const now = therapy.interrogate();
+        assert.ok(PROGRAMMABLE_MODES.includes(now.permanent.mode), `temporary-only mode ${now.permanent.mode} in the permanent set`);
         for (const p of [now.permanent, now.temporary].filter((x): x is PacingParameters => x !== null)) {
           assert.ok(inTable(p), `outside the table: ${JSON.stringify(p)}`);
           assert.equal(checkLimits(p), null);

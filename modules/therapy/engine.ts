@@ -1,8 +1,10 @@
 // The bradycardia pacing engine (PACEMAKER spec §3.5 modes, §5 timing). Event-driven: it runs
 // only when a sense arrives or its single timer fires, computing the next pace from the last
 // cycle boundary (a V event, or an A event in single-chamber atrial modes, §5.1). Parameters
-// change only at a boundary; special overlays (magnet, ATR fallback) never touch the programmed set.
+// change only at a boundary; special overlays (magnet, ATR fallback) never touch the programmed
+// set, and each cycle runs on the features that apply to its mode (applicability.ts, Table 6).
 import type { Clock, TimerHandle } from '../core/clock.js';
+import { effectiveParameters } from './applicability.js';
 import { AtrDetector } from './atr.js';
 import { intervalOf, RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
 import { channelOf } from './markers.js';
@@ -11,10 +13,12 @@ import {
   asynchronousFor, atrialTimed, lettersOf, pacesAtrium, pacesVentricle, sensesAtrium, sensesVentricle, tracks,
 } from './modes.js';
 import type { Mode, ModeLetters } from './modes.js';
+import { NoiseDetector } from './noise.js';
 import type { PacingParameters } from './params.js';
 import { NOMINAL } from './params.js';
+import { PmtDetector } from './pmt.js';
 import { RateSensor } from './rate-sensor.js';
-import { SPEC_RULES } from './rules.js';
+import { escapeBasis, SPEC_RULES } from './rules.js';
 import type { BatteryLevel, CycleInputs, TimingRules } from './rules.js';
 
 export interface EngineOutput {
@@ -35,6 +39,9 @@ export interface EngineStatus {
 }
 
 type BoundaryKind = 'start' | 'pace' | 'sense' | 'pvc';
+
+/** Why a pace is due: the escape interval, a paced or tracked AV delay, a trigger (T modes), safety pacing. */
+type PaceKind = 'escape' | 'av' | 'tracked' | 'trigger' | 'safety';
 
 interface Cycle {
   letters: ModeLetters;
@@ -60,33 +67,44 @@ export function parameterChecksum(p: Readonly<PacingParameters>): number {
   return h >>> 0;
 }
 
+interface DuePace {
+  chamber: Chamber;
+  at: number;
+  kind: PaceKind;
+}
+
 export class PacingEngine {
   private active: PacingParameters;
   private activeChecksum: number;
   private pending: PacingParameters | null = null;
   private battery: BatteryLevel = 'BOL';
+  /** When the battery reached ERP, for the gradual rate decline (§4.4). */
+  private erpSince: number | undefined;
   private magnetRequested = false;
   private magnetActive = false;
   private readonly sensor: RateSensor;
   private readonly atr: AtrDetector;
+  private readonly noise: NoiseDetector;
+  private readonly pmt: PmtDetector;
   private fallbackStart = 0;
   private fallbackFrom = 0;
 
   private cycle!: Cycle;
   private boundary = 0;
   private boundaryKind: BoundaryKind = 'start';
-  private boundaryUpperLimited = false;
   private previousInterval: number | undefined;
   private cycleIndex = 0;
   private lastExtensionCycle = -2;
-  private pmtCount = 0;
   private pmtPending = false;
   /** First atrial event (AS or AP) since the boundary, in dual-chamber modes; it starts the AV delay. */
   private atrialEvent: { t: number; paced: boolean } | null = null;
   /** Any atrial activity (AS, AR or AP) since the boundary: a V sense without it is a PVC (§4.8.2). */
   private atrialSinceBoundary = false;
-  private trigger: { chamber: Chamber; at: number } | null = null;
-  private lastSense = { A: -Infinity, V: -Infinity };
+  private trigger: DuePace | null = null;
+  /** A ventricular safety pace due at this time (a V sense came inside the window after an AP). */
+  private safetyPace: number | null = null;
+  /** Last pulse on each lead, whatever became of it (noise, blanked, refractory, sensed). */
+  private lastPulse = { A: -Infinity, V: -Infinity };
   private lastPace = { A: -Infinity, V: -Infinity };
   /** One marker per chamber per ms (§4.8): a second sense in the same ms is the same event. */
   private lastMarker = { A: -Infinity, V: -Infinity };
@@ -104,7 +122,9 @@ export class PacingEngine {
     this.active = { ...params };
     this.activeChecksum = parameterChecksum(this.active);
     this.sensor = new RateSensor(params.lrl, clock.now());
-    this.atr = new AtrDetector(rules.atrOnsetCount);
+    this.atr = new AtrDetector(rules.atrOnsetCount, rules.atrSilenceFactor);
+    this.noise = new NoiseDetector(rules.noiseIntervalMs);
+    this.pmt = new PmtDetector(rules);
   }
 
   /** Starts timing as if a boundary happened now: the first pace comes one escape interval later. */
@@ -119,12 +139,10 @@ export class PacingEngine {
     this.timer = undefined;
   }
 
-  /** Queues a validated parameter set for the next cycle boundary (immediately when nothing is paced or sensed). */
+  /** Queues a validated parameter set for the next cycle boundary (immediately when nothing is paced). */
   program(params: Readonly<PacingParameters>): void {
     this.pending = { ...params };
-    if (this.running && this.cycle.letters.paced === 'O' && this.cycle.letters.sensed === 'O') {
-      this.guard(() => this.enterBoundary(this.clock.now(), 'start'));
-    }
+    this.boundaryNowIfUnpaced();
   }
 
   /**
@@ -137,7 +155,9 @@ export class PacingEngine {
     this.activeChecksum = parameterChecksum(this.active);
     this.previousInterval = undefined;
     this.trigger = null;
+    this.safetyPace = null;
     this.atr.reset();
+    this.pmt.reset();
     const now = this.clock.now();
     this.emit(now, 'PRM');
     this.guard(() => {
@@ -153,10 +173,13 @@ export class PacingEngine {
 
   setMagnet(present: boolean): void {
     this.magnetRequested = present;
+    this.boundaryNowIfUnpaced();
   }
 
   setBattery(level: BatteryLevel): void {
     this.battery = level;
+    if (level !== 'ERP') this.erpSince = undefined;
+    else this.erpSince ??= this.clock.now();
   }
 
   setActivity(level: number): void {
@@ -188,9 +211,14 @@ export class PacingEngine {
     }
   }
 
+  /** With nothing paced there are no boundaries to wait for: changes take effect at once. */
+  private boundaryNowIfUnpaced(): void {
+    if (this.running && this.cycle.letters.paced === 'O') this.guard(() => this.enterBoundary(this.clock.now(), 'start'));
+  }
+
   private effectiveMode(): Mode {
     if (this.magnetActive) return asynchronousFor(this.active.mode);
-    if (this.atr.phase === 'fallback') return lettersOf(this.active.mode).rateAdaptive ? 'VVIR' : 'VVI';
+    if (this.atr.phase === 'fallback') return this.rules.fallbackMode(lettersOf(this.active.mode));
     return this.active.mode;
   }
 
@@ -217,10 +245,10 @@ export class PacingEngine {
     if (kind === 'start') this.previousInterval = undefined;
     this.boundary = t;
     this.boundaryKind = kind;
-    this.boundaryUpperLimited = false;
     this.cycleIndex++;
     this.atrialEvent = null;
     this.atrialSinceBoundary = false;
+    this.safetyPace = null;
 
     const before = this.effectiveMode();
     const reprogrammed = this.pending !== null;
@@ -241,7 +269,7 @@ export class PacingEngine {
   }
 
   private updateMagnet(t: number): void {
-    const want = this.magnetRequested && this.active.magnetResponse;
+    const want = this.magnetRequested && this.active.magnetResponse && this.active.mode !== 'Off';
     if (want === this.magnetActive) return;
     this.magnetActive = want;
     this.previousInterval = undefined;
@@ -249,16 +277,16 @@ export class PacingEngine {
   }
 
   private updateAtr(t: number): void {
-    const programmed = lettersOf(this.active.mode);
-    const enabled = this.active.atrMode && tracks(programmed) && !this.magnetActive;
+    const p = this.active;
+    const enabled = p.atrMode && tracks(lettersOf(p.mode)) && !this.magnetActive;
     if (!enabled && this.atr.phase === 'idle') return;
-    const transition = this.atr.ventricularEvent(enabled, this.active.atrDuration);
+    const transition = this.atr.ventricularEvent(t, intervalOf(p.url), enabled, p.atrDuration);
     if (!transition) return;
     if (transition === 'ATR-FB') {
       this.fallbackStart = t;
-      this.fallbackFrom = Math.max(this.previousInterval ?? intervalOf(this.active.lrl), intervalOf(this.active.url));
+      this.fallbackFrom = Math.max(this.previousInterval ?? intervalOf(p.lrl), intervalOf(p.url));
     }
-    if (transition !== 'ATR-Dur') this.previousInterval = undefined;
+    // Rate smoothing (§5.9) keeps the previous interval across the switch: it stays in force.
     this.emit(t, transition);
   }
 
@@ -271,8 +299,8 @@ export class PacingEngine {
     if (this.pmtPending && tracks(letters)) {
       extended = Math.min(this.rules.pmtPvarpMs, intervalOf(this.active.lrl) - this.active.avDelay);
       marker = 'PMT';
-    } else if (kind === 'pvc' && this.active.pvarpExtension !== 0 && this.cycleIndex - this.lastExtensionCycle >= 2) {
-      extended = this.active.pvarp + this.active.pvarpExtension;
+    } else if (kind === 'pvc' && inputs.params.pvarpExtension !== 0 && this.cycleIndex - this.lastExtensionCycle >= 2) {
+      extended = inputs.params.pvarp + inputs.params.pvarpExtension;
       this.lastExtensionCycle = this.cycleIndex;
       marker = 'PVP';
     }
@@ -289,25 +317,36 @@ export class PacingEngine {
   }
 
   private inputsFor(t: number, letters: ModeLetters): CycleInputs {
-    const p = this.active;
+    const p = effectiveParameters(this.active, letters);
     const sensorInterval = letters.rateAdaptive
       ? Math.max(intervalOf(p.msr), intervalOf(this.sensor.update(p, t)))
       : undefined;
-    let imposedInterval: number | undefined;
-    if (this.magnetActive) imposedInterval = intervalOf(this.rules.magnetRate(this.battery));
-    else if (this.atr.phase === 'fallback') {
-      const progress = Math.min(1, (t - this.fallbackStart) / (p.atrFallback * 60000));
-      const ramp = Math.round(this.fallbackFrom + (intervalOf(p.lrl) - this.fallbackFrom) * progress);
-      imposedInterval = Math.min(ramp, sensorInterval ?? Infinity);
-    }
+    const atrFallback = this.atr.phase === 'fallback' && !this.magnetActive;
     return {
       params: p,
       letters,
       afterSense: this.boundaryKind === 'sense' || this.boundaryKind === 'pvc',
       previousInterval: this.previousInterval,
       sensorInterval,
-      imposedInterval,
+      lowerInterval: atrFallback ? this.fallbackRamp(t) : this.lowerRateInterval(t),
+      atrFallback,
+      imposedInterval: this.magnetActive ? intervalOf(this.rules.magnetRate(this.battery)) : undefined,
     };
+  }
+
+  /** §5.6.3: from the tachycardia's interval down to the LRL over the fallback time. */
+  private fallbackRamp(t: number): number {
+    const p = this.active;
+    const progress = Math.min(1, (t - this.fallbackStart) / (p.atrFallback * 60000));
+    return Math.round(this.fallbackFrom + (intervalOf(p.lrl) - this.fallbackFrom) * progress);
+  }
+
+  /** The LRI; at ERP the rate falls gradually by a fraction of the LRL (§4.4, Table 3). */
+  private lowerRateInterval(t: number): number {
+    const lrl = this.active.lrl;
+    if (this.erpSince === undefined) return intervalOf(lrl);
+    const progress = Math.min(1, (t - this.erpSince) / this.rules.erpDeclineMs);
+    return Math.round(60000 / (lrl * (1 - this.rules.erpRateDecline * progress)));
   }
 
   private computeCycle(t: number): Cycle {
@@ -320,24 +359,25 @@ export class PacingEngine {
   // ---- scheduling -----------------------------------------------------------------------------
 
   /** The next pace this cycle, or null when none is due (Off, or a sensed-only state). */
-  private nextPace(): { chamber: Chamber; at: number } | null {
+  private nextPace(): DuePace | null {
     if (this.trigger) return this.trigger;
-    const { letters, escape, pav, sav, trackingLimit } = this.cycle;
-    const b = this.boundary;
-    let next: { chamber: Chamber; at: number } | null = null;
-    if (atrialTimed(letters)) {
-      if (pacesAtrium(letters)) next = { chamber: 'A', at: b + escape };
-    } else if (pacesVentricle(letters) && (letters.paced === 'D' || sensesAtrium(letters))) {
-      const a = this.atrialEvent;
-      if (!a) next = pacesAtrium(letters) ? { chamber: 'A', at: b + escape - pav } : { chamber: 'V', at: b + escape };
-      else if (a.paced) next = { chamber: 'V', at: a.t + pav };
-      else if (tracks(letters)) next = { chamber: 'V', at: Math.min(Math.max(a.t + sav, b + trackingLimit), b + escape) };
-      else next = { chamber: 'V', at: b + escape };
-    } else if (pacesVentricle(letters)) {
-      next = { chamber: 'V', at: b + escape };
-    }
+    const next = this.safetyPace !== null ? { chamber: 'V' as const, at: this.safetyPace, kind: 'safety' as const } : this.cyclePace();
     if (next) next.at = Math.max(next.at, this.lastPace[next.chamber] + RUNAWAY_MIN_INTERVAL_MS, this.clock.now());
     return next;
+  }
+
+  private cyclePace(): DuePace | null {
+    const { letters, escape, pav, sav, trackingLimit } = this.cycle;
+    const b = this.boundary;
+    if (atrialTimed(letters)) return pacesAtrium(letters) ? { chamber: 'A', at: b + escape, kind: 'escape' } : null;
+    if (!pacesVentricle(letters)) return null;
+    if (letters.paced !== 'D' && !sensesAtrium(letters)) return { chamber: 'V', at: b + escape, kind: 'escape' };
+    const a = this.atrialEvent;
+    if (!a) return pacesAtrium(letters) ? { chamber: 'A', at: b + escape - pav, kind: 'escape' } : { chamber: 'V', at: b + escape, kind: 'escape' };
+    if (a.paced) return { chamber: 'V', at: a.t + pav, kind: 'av' };
+    // A tracked VP: the sensed AV delay, no sooner than the tracking limit, no later than the escape.
+    if (tracks(letters)) return { chamber: 'V', at: Math.min(Math.max(a.t + sav, b + trackingLimit), b + escape), kind: 'tracked' };
+    return { chamber: 'V', at: b + escape, kind: 'escape' };
   }
 
   private schedule(): void {
@@ -353,10 +393,11 @@ export class PacingEngine {
     const next = this.nextPace();
     const t = this.clock.now();
     if (!next || next.at > t) return this.schedule();
-    this.deliver(next.chamber, t);
+    this.deliver(next, t);
   }
 
-  private deliver(chamber: Chamber, t: number): void {
+  private deliver(due: DuePace, t: number): void {
+    const { chamber } = due;
     // Second line of the runaway cap: refuse a pulse closer than 205 ppm whatever asked for it.
     if (t - this.lastPace[chamber] < RUNAWAY_MIN_INTERVAL_MS) return this.schedule();
     // A sense already marked this ms in the chamber: pace 1 ms later so each event keeps its own marker.
@@ -366,25 +407,37 @@ export class PacingEngine {
       return;
     }
     const p = this.active;
-    const triggered = this.trigger !== null;
     this.trigger = null;
+    this.safetyPace = null;
     this.out.pace(chamber, chamber === 'A' ? p.aAmplitude : p.vAmplitude, chamber === 'A' ? p.aPulseWidth : p.vPulseWidth);
     this.lastPace[chamber] = t;
     this.emit(t, chamber === 'A' ? 'AP' : 'VP');
-    if (triggered) return this.schedule();
+    this.markModifier(due, t);
+    if (due.kind === 'trigger') return this.schedule();
     const letters = this.cycle.letters;
     if (chamber === 'A') {
-      this.pmtCount = 0;
+      this.pmt.reset();
       this.atrialSinceBoundary = true;
       if (atrialTimed(letters)) return this.enterBoundary(t, 'pace');
       this.atrialEvent = { t, paced: true };
-      this.blankUntil = t + p.vBlanking;
+      this.blankUntil = t + this.cycle.inputs.params.vBlanking;
       return this.schedule();
     }
-    const a = this.atrialEvent;
-    const upperLimited = a !== null && !a.paced && t > a.t + this.cycle.sav;
     this.enterBoundary(t, 'pace');
-    this.boundaryUpperLimited = upperLimited;
+  }
+
+  /** §4.8 modifiers of a pace: what set the escape interval (-Hy, -Sr, ↓), or rate smoothing holding back a tracked pace (↑). */
+  private markModifier(due: DuePace, t: number): void {
+    const { inputs, trackingLimit } = this.cycle;
+    if (due.kind === 'tracked') {
+      if (trackingLimit > intervalOf(inputs.params.url) && t === this.boundary + trackingLimit) this.out.marker(t, '↑');
+      return;
+    }
+    if (due.kind !== 'escape') return;
+    const basis = escapeBasis(inputs).basis;
+    if (basis === 'hysteresis') this.out.marker(t, '-Hy');
+    else if (basis === 'sensor') this.out.marker(t, '-Sr');
+    else if (basis === 'smoothing') this.out.marker(t, '↓');
   }
 
   // ---- sensing --------------------------------------------------------------------------------
@@ -397,39 +450,49 @@ export class PacingEngine {
   private onSense(chamber: Chamber, t: number): void {
     const letters = this.cycle.letters;
     if (!this.senses(chamber, letters)) return;
-    if ((chamber === 'V' && t < this.blankUntil) || this.lastMarker[chamber] === t) return;
-    const sinceLast = t - this.lastSense[chamber];
-    this.lastSense[chamber] = t;
-    if (sinceLast < this.rules.noiseWindowMs) return this.emit(t, chamber === 'A' ? 'AN' : 'VN');
+    // Every pulse reaches the noise detector and ATR, even one the channel then ignores (§5.5).
+    const blanked = chamber === 'V' && t < this.blankUntil;
+    const sinceLast = t - this.lastPulse[chamber];
+    this.lastPulse[chamber] = t;
+    const noise = this.noise.pulse(chamber, t, blanked);
+    const uri = intervalOf(this.active.url);
+    if (chamber === 'A' && sinceLast > 0) this.atr.atrialSense(t, uri);
+    if (blanked || this.lastMarker[chamber] === t) return;
+    if (noise) return this.emit(t, chamber === 'A' ? 'AN' : 'VN');
     const refractory = t < this.refractoryUntil[chamber] || (chamber === 'A' && !atrialTimed(letters) && this.atrialEvent !== null);
-    if (chamber === 'A') {
-      this.atr.atrialSense(t, intervalOf(this.active.url));
-      this.atrialSinceBoundary = true;
-    }
-    if (refractory) {
-      if (chamber === 'A') this.pmtCount = 0;
-      return this.emit(t, chamber === 'A' ? 'AR' : 'VR');
-    }
-    if (chamber === 'A') this.onAtrialSense(t, letters);
+    if (chamber === 'A') this.atrialSinceBoundary = true;
+    if (refractory) return this.emit(t, chamber === 'A' ? 'AR' : 'VR');
+    if (chamber === 'A') this.onAtrialSense(t, letters, sinceLast < uri);
     else this.onVentricularSense(t, letters);
   }
 
-  private onAtrialSense(t: number, letters: ModeLetters): void {
-    this.emit(t, 'AS');
+  private onAtrialSense(t: number, letters: ModeLetters, fast: boolean): void {
+    this.emit(t, fast ? 'AT' : 'AS');
     if (!this.rules.senseResets(letters)) return;
     if (atrialTimed(letters)) {
       this.armTrigger('A', t, letters);
       return this.enterBoundary(t, 'sense');
     }
-    if (tracks(letters) && this.atr.phase !== 'fallback') this.countPmtSuspect(t);
     this.atrialEvent = { t, paced: false };
+    if (tracks(letters) && this.cycle.inputs.params.pmtProtection && this.pmt.atrialSense(t - this.boundary, this.boundaryKind === 'pace')) {
+      this.pmtPending = true;
+    }
     this.schedule();
   }
 
   private onVentricularSense(t: number, letters: ModeLetters): void {
+    this.pmt.reset();
+    if (this.safetyPace !== null) return this.emit(t, 'VR');
+    const a = this.atrialEvent;
+    if (this.cycle.inputs.params.ventricularSafetyPacing && a?.paced && t < a.t + this.rules.vspWindowMs) {
+      // Crosstalk or a real beat: either way pace at the window's end rather than risk inhibition.
+      this.emit(t, 'VS');
+      this.emit(t, 'VSP');
+      this.safetyPace = a.t + this.rules.vspWindowMs;
+      return this.schedule();
+    }
     const pvc = sensesAtrium(letters) && !this.atrialSinceBoundary;
     this.emit(t, pvc ? 'PVC' : 'VS');
-    this.pmtCount = 0;
     if (!this.rules.senseResets(letters)) return;
     this.armTrigger('V', t, letters);
     this.enterBoundary(t, pvc ? 'pvc' : 'sense');
@@ -439,17 +502,6 @@ export class PacingEngine {
   private armTrigger(chamber: Chamber, t: number, letters: ModeLetters): void {
     if (letters.response !== 'T') return;
     if (t - this.boundary < intervalOf(this.active.url)) return;
-    this.trigger = { chamber, at: t + this.rules.triggerDelayMs };
-  }
-
-  /** PMT detection: VP at the upper rate followed by an early atrial sense, cycle after cycle. */
-  private countPmtSuspect(t: number): void {
-    if (!this.active.pmtProtection) return;
-    const suspect = this.boundaryKind === 'pace' && this.boundaryUpperLimited && t - this.boundary < this.rules.pmtVaMs;
-    this.pmtCount = suspect ? this.pmtCount + 1 : 0;
-    if (this.pmtCount >= this.rules.pmtCycles) {
-      this.pmtCount = 0;
-      this.pmtPending = true;
-    }
+    this.trigger = { chamber, at: t + this.rules.triggerDelayMs, kind: 'trigger' };
   }
 }

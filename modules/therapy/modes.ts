@@ -1,11 +1,21 @@
 // Pacing modes and what their NBG letters mean (PACEMAKER spec §3.5, Table 2).
 
-export const PROGRAMMABLE_MODES = Object.freeze([
-  'Off', 'AOO', 'VOO', 'AAI', 'VVI', 'AAT', 'VVT', 'DOO', 'DDI', 'VDD', 'DDD', 'AOOR', 'VVIR', 'DDDR',
-] as const);
+const PROGRAMMABLE = [
+  'Off', 'AOO', 'VOO', 'AAI', 'VVI', 'AAT', 'VVT', 'DOO', 'DDI', 'VDD', 'DDD',
+  'AOOR', 'VOOR', 'AAIR', 'VVIR', 'DOOR', 'DDIR', 'VDDR', 'DDDR',
+] as const;
+const TEMPORARY_ONLY = ['OAO', 'OVO', 'ODO', 'OOO'] as const;
 
-/** The modes this engine implements. VDDR, DDIR, DOOR, AAIR and VOOR are in the spec but not built (docs/therapy.md). */
-export type Mode = (typeof PROGRAMMABLE_MODES)[number];
+export type Mode = (typeof PROGRAMMABLE)[number] | (typeof TEMPORARY_ONLY)[number];
+
+/** Programmable modes (§3.5, Table 2; Appendix A Table 7), for the permanent and the temporary set. */
+export const PROGRAMMABLE_MODES: readonly Mode[] = Object.freeze(PROGRAMMABLE.slice());
+
+/** Sensing-only modes the spec allows in temporary operation only (§3.5, Table 2). */
+export const TEMPORARY_ONLY_MODES: readonly Mode[] = Object.freeze(TEMPORARY_ONLY.slice());
+
+/** Every mode of the spec: the 19 programmable ones and the 4 temporary-only ones. */
+export const ALL_MODES: readonly Mode[] = Object.freeze([...PROGRAMMABLE, ...TEMPORARY_ONLY]);
 
 export type Letter = 'O' | 'A' | 'V' | 'D';
 
@@ -21,7 +31,11 @@ export interface ModeLetters {
 }
 
 export function isMode(value: unknown): value is Mode {
-  return typeof value === 'string' && (PROGRAMMABLE_MODES as readonly string[]).includes(value);
+  return typeof value === 'string' && (ALL_MODES as readonly string[]).includes(value);
+}
+
+export function isTemporaryOnly(mode: Mode): boolean {
+  return TEMPORARY_ONLY_MODES.includes(mode);
 }
 
 export function lettersOf(mode: Mode): ModeLetters {
@@ -42,12 +56,14 @@ export const sensesVentricle = (l: ModeLetters): boolean => l.sensed === 'V' || 
 export const atrialTimed = (l: ModeLetters): boolean => l.paced === 'A';
 /** Modes in which an atrial sense starts an AV delay ending in a tracked ventricular pace (§3.5.4). */
 export const tracks = (l: ModeLetters): boolean => l.response === 'D' && sensesAtrium(l) && pacesVentricle(l);
+/** Inhibiting and tracking modes (§5.8: the only ones with hysteresis). */
+export const inhibits = (l: ModeLetters): boolean => l.response === 'I' || l.response === 'D';
 
-/** The asynchronous mode the magnet test (§3.7) and noise reversion (§5.5) fall back to. */
+/** The asynchronous mode of the magnet test (§3.7): AOO, VOO or DOO by chamber paced, OOO for OXO. */
 export function asynchronousFor(mode: Mode): Mode {
   const l = lettersOf(mode);
   if (l.paced === 'A') return 'AOO';
   if (l.paced === 'V') return 'VOO';
   if (l.paced === 'D') return 'DOO';
-  return 'Off';
+  return mode === 'Off' ? 'Off' : 'OOO';
 }

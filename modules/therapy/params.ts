@@ -40,6 +40,11 @@ export interface PacingParameters {
   magnetResponse: boolean;
   /** Not in Table 7: PMT termination (one-cycle PVARP of 500 ms after 8 suspect cycles), as in Jiang's ELT model. */
   pmtProtection: boolean;
+  /**
+   * Not in the 2007 spec: ventricular safety pacing (a V sense within 110 ms of an atrial pace
+   * gives a V pace at 110 ms instead of inhibiting), as in real dual-chamber devices; docs/therapy.md.
+   */
+  ventricularSafetyPacing: boolean;
 }
 
 export type ParameterName = keyof PacingParameters;
@@ -98,6 +103,7 @@ export const PARAMETER_TABLE: Readonly<Record<Exclude<ParameterName, 'mode'>, Pa
   recoveryTime: grid('min', spans([2, 16, 1])),
   magnetResponse: bool,
   pmtProtection: bool,
+  ventricularSafetyPacing: bool,
 });
 
 /** Factory state: the Table 7 nominals. */
@@ -133,6 +139,7 @@ export const NOMINAL: Readonly<PacingParameters> = Object.freeze({
   recoveryTime: 5,
   magnetResponse: true,
   pmtProtection: true,
+  ventricularSafetyPacing: true,
 });
 
 /** Power-on-reset parameters (§3.6.5): VVI 65 ppm, 5.0 V, 0.5 ms, VRP 320 ms, 1.5 mV. Also the safe-mode set. */

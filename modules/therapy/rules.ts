@@ -2,13 +2,16 @@
 // object so that tests can build deliberately broken variants and prove the trace checker
 // catches each (hosttest/therapy/broken-variants.ts); the device always uses SPEC_RULES.
 import { intervalOf, RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
-import type { ModeLetters } from './modes.js';
+import { inhibits } from './modes.js';
+import type { Mode, ModeLetters } from './modes.js';
 import type { PacingParameters } from './params.js';
+import type { PmtRules } from './pmt.js';
 
 export type BatteryLevel = 'BOL' | 'ERN' | 'ERT' | 'ERP';
 
 /** What the rules know about the cycle that starts at a boundary event. */
 export interface CycleInputs {
+  /** The set in force, with every feature that does not apply to `letters` off (applicability.ts). */
   readonly params: Readonly<PacingParameters>;
   readonly letters: ModeLetters;
   /** The boundary event was a non-refractory sense (hysteresis applies after it, §5.8). */
@@ -17,11 +20,21 @@ export interface CycleInputs {
   readonly previousInterval: number | undefined;
   /** Sensor-indicated interval in rate-adaptive modes (§5.7). */
   readonly sensorInterval: number | undefined;
-  /** An interval imposed by a special state (magnet rate, ATR fallback ramp); no hysteresis or smoothing then. */
+  /**
+   * The lower-rate interval in force: the LRI; at ERP lengthened as the rate declines (§4.4);
+   * in ATR fallback the ramp from the tachycardia's rate down to the LRL (§5.6.3).
+   */
+  readonly lowerInterval: number;
+  /** The cycle runs in ATR fallback (§5.6.3). */
+  readonly atrFallback: boolean;
+  /** The magnet rate's interval (§3.7): exact, no hysteresis or smoothing. */
   readonly imposedInterval: number | undefined;
 }
 
-export interface TimingRules {
+/** Why the escape interval is what it is: the marker modifiers of §4.8 (-Hy, -Sr, ↓). */
+export type EscapeBasis = 'lower' | 'hysteresis' | 'sensor' | 'smoothing' | 'imposed';
+
+export interface TimingRules extends PmtRules {
   /** Longest time from the boundary to the next pace in the timing chamber. */
   escape(c: CycleInputs): number;
   /** Shortest time from a ventricular event to a tracked ventricular pace (URL, §5.2; rate smoothing up, §5.9). */
@@ -33,26 +46,47 @@ export interface TimingRules {
   /** Does a non-refractory sense in a sensed chamber restart timing (I, T and D responses do; O does not)? */
   senseResets(letters: ModeLetters): boolean;
   magnetRate(battery: BatteryLevel): number;
-  /** A sense this soon after the previous one in its chamber is noise (8 Hz, after Biotronik's 125 ms window). */
-  readonly noiseWindowMs: number;
+  /** The non-tracking mode ATR falls back to (§5.6.3: VVIR). */
+  fallbackMode(programmed: ModeLetters): Mode;
+  /** A pulse this soon after the previous one on its lead is noise (§5.5; 240/min, noise.ts). */
+  readonly noiseIntervalMs: number;
   /** Delay from a sense to its triggered pace in T modes. */
   readonly triggerDelayMs: number;
   /** Hard floor between two paces in one chamber (205 ppm runaway cap). */
   readonly minPaceGapMs: number;
-  /** Consecutive VP→AS cycles at the upper rate that count as a pacemaker-mediated tachycardia. */
-  readonly pmtCycles: number;
-  /** VP→AS shorter than this makes a PMT-suspect cycle (a VA criterion, Biotronik 250–500 ms). */
-  readonly pmtVaMs: number;
   /** PVARP used for one cycle to break a PMT (Jiang's ELT model). */
   readonly pmtPvarpMs: number;
   /** Net fast atrial intervals that declare atrial tachycardia (ATR onset, §5.6). */
   readonly atrOnsetCount: number;
+  /** Atrial silence longer than this many upper rate intervals counts as a slow interval (atr.ts). */
+  readonly atrSilenceFactor: number;
+  /** Ventricular safety pacing window after an atrial pace (110 ms, docs/therapy.md). */
+  readonly vspWindowMs: number;
+  /** At ERP the lower rate falls by this fraction of the LRL ... */
+  readonly erpRateDecline: number;
+  /** ... evenly over this time from reaching ERP (§4.4, Table 3: "the pacing rate gradually decreases"). */
+  readonly erpDeclineMs: number;
 }
 
-function smoothedEscape(c: CycleInputs, base: number): number {
-  const { rateSmoothingDown } = c.params;
-  if (rateSmoothingDown === 0 || c.previousInterval === undefined) return base;
-  return Math.min(base, Math.floor((c.previousInterval * (100 + rateSmoothingDown)) / 100));
+/** The escape interval before the URL floor, and what set it. */
+export function escapeBasis(c: CycleInputs): { ms: number; basis: EscapeBasis } {
+  if (c.imposedInterval !== undefined) return { ms: c.imposedInterval, basis: 'imposed' };
+  const p = c.params;
+  const driven = Math.min(c.lowerInterval, c.sensorInterval ?? Infinity);
+  let ms = driven;
+  let basis: EscapeBasis = driven < c.lowerInterval ? 'sensor' : 'lower';
+  // §5.8: only in inhibiting and tracking modes, and never below the sensor-indicated (or any
+  // other driven) rate: hysteresis applies only while nothing drives the rate above the LRL.
+  if (p.hysteresis !== 0 && c.afterSense && inhibits(c.letters) && driven >= intervalOf(p.lrl)) {
+    ms = Math.max(ms, intervalOf(p.hysteresis));
+    basis = 'hysteresis';
+  }
+  // §5.9: the interval may grow by at most the Down percentage of the previous one.
+  if (p.rateSmoothingDown !== 0 && c.previousInterval !== undefined) {
+    const limit = Math.floor((c.previousInterval * (100 + p.rateSmoothingDown)) / 100);
+    if (limit < ms) return { ms: limit, basis: 'smoothing' };
+  }
+  return { ms, basis };
 }
 
 export const SPEC_RULES: TimingRules = Object.freeze({
@@ -60,9 +94,7 @@ export const SPEC_RULES: TimingRules = Object.freeze({
     const p = c.params;
     const upper = Math.min(intervalOf(p.url), c.letters.rateAdaptive ? intervalOf(p.msr) : Infinity);
     if (c.imposedInterval !== undefined) return c.imposedInterval;
-    let base = Math.min(intervalOf(p.lrl), c.sensorInterval ?? Infinity);
-    if (p.hysteresis !== 0 && c.afterSense && c.letters.response !== 'O') base = Math.max(base, intervalOf(p.hysteresis));
-    return Math.max(upper, smoothedEscape(c, base));
+    return Math.max(upper, escapeBasis(c).ms);
   },
   trackingLimit(c: CycleInputs): number {
     const uri = intervalOf(c.params.url);
@@ -88,11 +120,19 @@ export const SPEC_RULES: TimingRules = Object.freeze({
   magnetRate(battery: BatteryLevel): number {
     return battery === 'BOL' ? 100 : battery === 'ERN' ? 90 : 85;
   },
-  noiseWindowMs: 125,
+  fallbackMode(): Mode {
+    return 'VVIR';
+  },
+  noiseIntervalMs: 250,
   triggerDelayMs: 1,
   minPaceGapMs: RUNAWAY_MIN_INTERVAL_MS,
   pmtCycles: 8,
   pmtVaMs: 450,
+  pmtStabilityMs: 20,
   pmtPvarpMs: 500,
   atrOnsetCount: 8,
+  atrSilenceFactor: 1,
+  vspWindowMs: 110,
+  erpRateDecline: 0.1,
+  erpDeclineMs: 10 * 60000,
 });

@@ -21,6 +21,8 @@ export class TherapyService {
   readonly therapy: Therapy;
   /** Markers stream from boot, so the main side sees the POR that started this machine. */
   private streaming = true;
+  /** At ERT and ERP the battery-status table (§4.4, Table 3) disables markers. */
+  private lowBattery = false;
   private pairs: number[] = [];
   private seq = 0;
   private dropped = 0;
@@ -81,6 +83,8 @@ export class TherapyService {
         return OK;
       case 'battery':
         t.setBattery(r.level);
+        this.lowBattery = r.level === 'ERT' || r.level === 'ERP';
+        if (this.lowBattery) this.pairs = [];
         return OK;
       case 'activity':
         t.setActivity(r.level);
@@ -90,7 +94,7 @@ export class TherapyService {
 
   private marker(t: number, type: MarkerType): void {
     this.seq++;
-    if (!this.streaming) return;
+    if (!this.streaming || this.lowBattery) return;
     if (this.pairs.length >= MARKER_BUFFER_PAIRS * 2) {
       this.pairs.splice(0, 2);
       this.dropped++;

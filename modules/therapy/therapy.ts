@@ -7,7 +7,8 @@ import type { CountersReport } from './counters.js';
 import { PacingEngine, parameterChecksum } from './engine.js';
 import type { EngineStatus } from './engine.js';
 import type { Chamber, MarkerType } from './markers.js';
-import { lettersOf } from './modes.js';
+import { ignoredParameters } from './applicability.js';
+import { isTemporaryOnly, lettersOf } from './modes.js';
 import type { Mode } from './modes.js';
 import { NOMINAL, PACE_NOW, POR } from './params.js';
 import type { PacingParameters } from './params.js';
@@ -37,6 +38,11 @@ export interface TherapyError {
 }
 
 export type TherapyResult<T = undefined> = { ok: true; value: T } | { ok: false; error: TherapyError };
+
+/** The answer to an accepted programming: the parameters it named that have no effect in its mode. */
+export interface ProgramReply {
+  ignored: string[];
+}
 
 export interface ResetEntry {
   readonly t: number;
@@ -139,7 +145,7 @@ export class Therapy {
    * The main side restores the permanent set it keeps in storage; `checksum` is parameterChecksum
    * of that set as written. A mismatch (or the safe-mode latch) keeps POR pacing.
    */
-  restore(params: unknown, checksum: number): TherapyResult {
+  restore(params: unknown, checksum: number): TherapyResult<ProgramReply> {
     if (this.state === 'safe') return this.fail('safe-mode', 'safe mode is latched until a clinician clears it');
     const checked = applyChanges(POR, params, true);
     if (!checked.ok) return { ok: false, error: checked.error };
@@ -150,8 +156,11 @@ export class Therapy {
     return this.program('permanent', checked.params);
   }
 
-  /** Programs a partial change of the permanent or temporary set. Rejected changes alter nothing. */
-  program(target: 'permanent' | 'temporary', changes: unknown): TherapyResult {
+  /**
+   * Programs a partial change of the permanent or temporary set. Rejected changes alter nothing.
+   * An accepted one answers which of the named parameters have no effect in the set's mode (Table 6).
+   */
+  program(target: 'permanent' | 'temporary', changes: unknown): TherapyResult<ProgramReply> {
     if (this.state === 'safe') return this.fail('safe-mode', 'safe mode is latched until a clinician clears it');
     const lowBattery = this.battery === 'ERT' || this.battery === 'ERP';
     if (target === 'temporary' && lowBattery) return this.fail('battery', 'temporary programming is disabled at ERT');
@@ -161,6 +170,9 @@ export class Therapy {
     if (lowBattery && !allowedAtLowBattery(checked.params.mode)) {
       return this.fail('battery', 'only single-chamber, non-rate-adaptive modes at ERT', 'mode');
     }
+    if (target === 'permanent' && isTemporaryOnly(checked.params.mode)) {
+      return this.fail('state', `${checked.params.mode} is a temporary-only mode (§3.5)`, 'mode');
+    }
     if (target === 'permanent') {
       this.permanent = checked.params;
       if (this.state !== 'temporary') this.enter('permanent', this.permanent);
@@ -168,7 +180,7 @@ export class Therapy {
       this.temporary = checked.params;
       this.enter('temporary', this.temporary);
     }
-    return { ok: true, value: undefined };
+    return { ok: true, value: { ignored: ignoredParameters(changes as Record<string, unknown>, checked.params) } };
   }
 
   /** Ends temporary operation (DCM cancel, or the telemetry session ended, §3.6.2). */
@@ -237,7 +249,7 @@ export class Therapy {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  private fail(code: TherapyErrorCode, message: string, parameter?: string): TherapyResult {
+  private fail<T = undefined>(code: TherapyErrorCode, message: string, parameter?: string): TherapyResult<T> {
     return { ok: false, error: parameter === undefined ? { code, message } : { code, parameter, message } };
   }
 
