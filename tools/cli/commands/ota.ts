@@ -1,9 +1,10 @@
 // `implant ota PKG`: the programmer side of an update (programmer/ota-client.ts): begin,
 // chunks with a window of requests in flight, a progress bar, resume after a lost link, then
-// activation. This host has no BLE central and the simulator has no socket bridge yet, so the
-// one target today is --sim: a simulated implant in this process, reached over the host BLE shim
-// through the real GATT adapter and secure channel (host/fixtures/update-world.ts). It trusts
-// --root, runs a factory image 0.0.1 signed by a throwaway key of its own, and shows the trial boot.
+// activation and the trial boot. Two targets (this host has no BLE central):
+// --sim ws://HOST:PORT  the running simulator (`npm start`) over its bridge (sim-client/ota-bridge.ts);
+// --local               a simulated implant in this process, reached over the host BLE shim
+//                       through the real GATT adapter and secure channel (host/fixtures/update-world.ts),
+//                       trusting --root, with a factory image 0.0.1 signed by a throwaway key of its own.
 import { readFile } from 'node:fs/promises';
 import { TrustStore } from '../../../modules/access/trust-store.js';
 import type { TrustState } from '../../../modules/access/ports.js';
@@ -19,36 +20,56 @@ import { bleWorld } from '../../../host/fixtures/update-world.js';
 import type { SimulatedCentral } from '../../../host/ble/radio.js';
 import { parsePublicKeyPem } from '../../flash/keys.js';
 import { intArg, UsageError } from '../args.js';
-import type { Command } from '../command.js';
+import type { Parsed } from '../args.js';
+import type { CliIO, Command } from '../command.js';
+import { PROGRAMMER_FLAGS, resolveIdentity } from '../sim-client/identity.js';
+import { otaOverBridge } from '../sim-client/ota-bridge.js';
+import { Exit, failure } from '../sim-client/programmer.js';
+import { progressBar } from '../sim-client/progress.js';
 
 const BLOCK = 4096;
 
-function bar(done: number, total: number, resumes: number): string {
-  const width = 30;
-  const filled = Math.round((done / total) * width);
-  return `\r[${'#'.repeat(filled)}${' '.repeat(width - filled)}] ${((100 * done) / total).toFixed(0).padStart(3)}% ${done}/${total} B${resumes ? `, resumed ${resumes}x` : ''}`;
+async function viaBridge(args: Parsed, io: CliIO, pkg: Uint8Array, dropAt: number | undefined): Promise<number> {
+  const json = args.flags.json === true;
+  try {
+    const identity = await resolveIdentity(args, 'manufacturer');
+    if (identity.development) io.err("implant ota: using the simulator's DEVELOPMENT KEYS (manufacturer)");
+    const result = await otaOverBridge(args.flags.sim as string, identity, pkg, { dropAt, json });
+    io.out(json ? JSON.stringify(result) : `sent ${result.sent} bytes in ${result.seconds.toFixed(1)} s (${result.resumes} resume${result.resumes === 1 ? '' : 's'}); trial ${result.trial}; device runs ${result.running}`);
+    return result.trial === 'confirmed' ? Exit.OK : Exit.REFUSED;
+  } catch (error) {
+    if (error instanceof OtaError) {
+      io.out(json ? JSON.stringify({ refused: error.code, status: error.status }) : `device refused the update: ${error.code} (status ${error.status})`);
+      return Exit.REFUSED;
+    }
+    const { code, message } = failure(error);
+    if (json) io.out(JSON.stringify({ error: message, exit: code }));
+    io.err(`implant ota: ${message}`);
+    return code;
+  }
 }
 
 export const otaCommand: Command = {
   name: 'ota',
-  summary: 'send an update package to a device (today: a simulated one, --sim) with progress and resume',
-  usage: 'PKG --sim --root PUB.pem [--class esp32|nrf52] [--drop-at BYTES] [--fail-self-test] [--json]',
+  summary: 'send an update package to the simulator (--sim URL) or an in-process implant (--local), with progress and resume',
+  usage: 'PKG --sim ws://HOST:PORT [identity flags] [--drop-at BYTES] [--json] | PKG --local --root PUB.pem [--class esp32|nrf52] [--drop-at BYTES] [--fail-self-test] [--json]',
   flags: {
-    sim: { type: 'boolean', description: 'update a simulated implant in this process over the host BLE shim' },
-    root: { type: 'string', value: 'PEM', description: "the (simulated) device's manufacturer root public key" },
-    class: { type: 'string', value: 'CLASS', description: 'the simulated board: esp32 (default) or nrf52' },
+    ...PROGRAMMER_FLAGS,
+    local: { type: 'boolean', description: 'update a simulated implant in this process over the host BLE shim' },
+    root: { type: 'string', value: 'PEM', description: "--local: the simulated device's manufacturer root public key" },
+    class: { type: 'string', value: 'CLASS', description: '--local: the simulated board, esp32 (default) or nrf52' },
     'drop-at': { type: 'string', value: 'BYTES', description: 'drop the link once this many bytes are committed (shows resume)' },
-    'fail-self-test': { type: 'boolean', description: 'make the trial self-test fail (shows the revert)' },
-    json: { type: 'boolean', description: 'print the result as JSON' },
+    'fail-self-test': { type: 'boolean', description: '--local: make the trial self-test fail (shows the revert)' },
   },
   async run(args, io) {
     const f = args.flags;
     if (args.positionals.length !== 1) throw new UsageError('exactly one PKG file is required');
-    if (f.sim !== true) throw new UsageError('no transport to a real device exists on this host yet: use --sim');
+    if ((f.sim === undefined) === (f.local !== true)) throw new UsageError('give --sim ws://HOST:PORT (the running simulator) or --local: this host has no BLE central');
+    const dropAt = f['drop-at'] === undefined ? undefined : intArg('drop-at', f['drop-at'] as string, 1, 0xffffffff);
+    if (f.sim !== undefined) return viaBridge(args, io, new Uint8Array(await readFile(args.positionals[0])), dropAt);
     if (typeof f.root !== 'string') throw new UsageError('--root is required');
     const board = (f.class as string | undefined) ?? 'esp32';
     if (board !== 'esp32' && board !== 'nrf52') throw new UsageError('--class must be esp32 or nrf52');
-    const dropAt = f['drop-at'] === undefined ? undefined : intArg('drop-at', f['drop-at'] as string, 1, 0xffffffff);
     const crypto = nobleProvider;
     const root = parsePublicKeyPem(await readFile(f.root, 'utf8'));
     if (root.type !== 'ed25519') throw new UsageError('--root must be an Ed25519 public key');
@@ -75,22 +96,13 @@ export const otaCommand: Command = {
     const centrals: SimulatedCentral[] = [];
     let dropped = false;
     let last = 0;
-    // Redraw a bar in place on a terminal; elsewhere (a log, CI) one line per 10% is enough.
-    const interactive = !f.json && process.stderr.isTTY === true;
-    let lastTenth = -1;
-    const showProgress = (committed: number, size: number, resumes: number): void => {
-      if (interactive) process.stderr.write(bar(committed, size, resumes));
-      else if (!f.json && Math.floor((10 * committed) / size) > lastTenth) {
-        lastTenth = Math.floor((10 * committed) / size);
-        process.stderr.write(`${bar(committed, size, resumes).slice(1)}\n`);
-      }
-    };
+    const progress = progressBar(f.json === true);
     try {
       const { resumes } = await sendUpdate(pkg, {
         connect: () => w.connect('manufacturer', centrals),
         onProgress: (p) => {
           last = p.committed;
-          showProgress(p.committed, p.size, p.resumes);
+          progress.show(p.committed, p.size, p.resumes);
           if (dropAt !== undefined && !dropped && p.committed >= dropAt) {
             dropped = true;
             centrals.at(-1)?.disconnect();
@@ -98,7 +110,7 @@ export const otaCommand: Command = {
           }
         },
       });
-      if (interactive) process.stderr.write('\n');
+      progress.end();
       w.clock.advance(1000); // the device restarts after its activation reply
       const outcome = w.dev.restartRequested ? await w.boot() : 'not-restarted';
       if (outcome === 'reverted') await w.boot();
@@ -107,7 +119,7 @@ export const otaCommand: Command = {
       io.out(f.json ? JSON.stringify(result) : `sent ${size} bytes (${resumes} resume${resumes === 1 ? '' : 's'}); trial ${outcome}; device runs ${result.running}, security counter ${result.securityCounter}`);
       return outcome === 'confirmed' ? 0 : 1;
     } catch (error) {
-      if (interactive) process.stderr.write('\n');
+      progress.end();
       if (!(error instanceof OtaError)) throw error;
       io.out(f.json ? JSON.stringify({ sent: last, refused: error.code, status: error.status }) : `device refused the update: ${error.code} (status ${error.status})`);
       return 1;

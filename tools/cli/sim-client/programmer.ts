@@ -1,0 +1,174 @@
+// One programmer session for a CLI command (docs/cli.md): resolves the identity, opens the
+// /bridge socket and the secure channel, runs the command's body, and turns every way it can
+// end into a documented exit code and one clear line.
+import { accessStatusName } from '../../../modules/access/status.js';
+import { updateErrorOf } from '../../../modules/bootloader/status.js';
+import { Status, statusName } from '../../../modules/channel/status.js';
+import type { CborValue } from '../../../modules/core/cbor.js';
+import { toHex } from '../../../modules/core/bytes.js';
+import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
+import { TherapyStatus } from '../../../modules/therapy/status.js';
+import { ClientError } from '../../../programmer/client.js';
+import type { CommandResponse } from '../../../programmer/client.js';
+import { BridgeError } from '../../../host/bridge/gatt-link.js';
+import { openSession } from '../../../host/bridge/session.js';
+import type { Session } from '../../../host/bridge/session.js';
+import { WallClock } from '../../../host/shims/host/wall-clock.js';
+import { UsageError } from '../args.js';
+import type { Parsed } from '../args.js';
+import type { CliIO } from '../command.js';
+import { BridgeSocket, ControlSocket, SimUnreachable } from './bridge-socket.js';
+import { resolveIdentity, simUrl } from './identity.js';
+import type { DevRole, ResolvedIdentity } from './identity.js';
+
+/** Exit codes of the programmer commands (docs/cli.md). */
+export const Exit = Object.freeze({
+  OK: 0,
+  /** The device refused the command (its status is printed), or a check failed (audit verify, update trial). */
+  REFUSED: 1,
+  USAGE: 2,
+  /** The simulator could not be reached, the device was not connectable, or the link was lost. */
+  UNREACHABLE: 3,
+  /** The secure channel was refused (lockout, unknown key, certificate, pattern not allowed). */
+  AUTH: 4,
+});
+
+/** Presence (debounced over two 50 ms samples) is asserted this long before the command. */
+const PRESENCE_SETTLE_MS = 250;
+/** Short of the 3 s hold that would open the pairing window on release. */
+const PRESENCE_RETRY_MS = 2000;
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A status code's name in any of the firmware's registries. */
+export function describeStatus(code: number): string {
+  const therapy = Object.entries(TherapyStatus).find(([, v]) => v === code)?.[0];
+  return accessStatusName(code) ?? therapy ?? updateErrorOf(code) ?? statusName(code);
+}
+
+/** CBOR results as JSON: maps to objects, byte strings to lowercase hex. */
+export function cborToJson(value: CborValue): unknown {
+  if (value instanceof Uint8Array) return toHex(value);
+  if (Array.isArray(value)) return value.map(cborToJson);
+  if (value instanceof Map) return Object.fromEntries([...value].map(([k, v]) => [String(k), cborToJson(v)]));
+  return value;
+}
+
+/** The device answered with a status other than OK. */
+export class CommandRefused extends Error {
+  constructor(readonly command: string, readonly status: number, readonly result: unknown) {
+    super(`${command}: refused, ${describeStatus(status)} (status ${status})${typeof (result as { message?: unknown })?.message === 'string' ? `: ${(result as { message: string }).message}` : ''}`);
+    this.name = 'CommandRefused';
+  }
+}
+
+export class Programmer {
+  private control: ControlSocket | undefined;
+
+  constructor(readonly session: Session, readonly identity: ResolvedIdentity, private readonly sim: string, readonly socket: BridgeSocket) {}
+
+  /** Runs a command; resolves with its result as JSON, or throws CommandRefused. */
+  async run(name: string, args: CborValue = new Map(), options: { bulk?: boolean } = {}): Promise<unknown> {
+    const response: CommandResponse = await this.session.client.request(name, args, options);
+    const result = cborToJson(response.result);
+    if (response.status !== Status.OK) throw new CommandRefused(name, response.status, result);
+    return result;
+  }
+
+  /** The simulator's /control socket (button, console), opened on first use. */
+  async controls(): Promise<ControlSocket> {
+    this.control ??= await ControlSocket.open(this.sim);
+    return this.control;
+  }
+
+  /**
+   * Holds the simulated button (presence: the magnet) while `body` runs. The device samples the
+   * button every 50 ms and debounces it; a busy device may see it late, so a PRESENCE_REQUIRED
+   * answer (a thrown refusal or a returned status) is tried again for up to PRESENCE_RETRY_MS.
+   */
+  async withPresence<T>(body: () => Promise<T>): Promise<T> {
+    const control = await this.controls();
+    await control.request('button', { held: true });
+    const refusedForPresence = (x: unknown) => (x instanceof CommandRefused ? x.status : (x as { status?: unknown })?.status) === Status.PRESENCE_REQUIRED;
+    try {
+      await sleep(PRESENCE_SETTLE_MS);
+      for (let waited = 0; ; waited += PRESENCE_SETTLE_MS) {
+        let result: T;
+        try {
+          result = await body();
+        } catch (error) {
+          if (!refusedForPresence(error) || waited >= PRESENCE_RETRY_MS) throw error;
+          await sleep(PRESENCE_SETTLE_MS);
+          continue;
+        }
+        if (!refusedForPresence(result) || waited >= PRESENCE_RETRY_MS) return result;
+        await sleep(PRESENCE_SETTLE_MS);
+      }
+    } finally {
+      await control.request('button', { held: false }).catch(() => {});
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.session.link.close();
+    this.socket.close();
+    this.control?.close();
+  }
+}
+
+/** How long a connect keeps trying while the device is not connectable (busy with another central, booting). */
+const SCAN_MS = 5000;
+
+/** Opens a session as `identity` over a new /bridge socket, scanning up to SCAN_MS for the device. */
+export async function connectProgrammer(sim: string, identity: ResolvedIdentity): Promise<Programmer> {
+  const deadline = Date.now() + SCAN_MS;
+  for (;;) {
+    const socket = await BridgeSocket.open(sim);
+    try {
+      const session = await openSession(socket, identity, nobleProvider, new WallClock());
+      return new Programmer(session, identity, sim, socket);
+    } catch (error) {
+      socket.close();
+      const busy = error instanceof BridgeError && (error.message === 'not connectable' || error.message.startsWith('the device is off'));
+      if (!busy || Date.now() > deadline) throw error;
+      await sleep(250);
+    }
+  }
+}
+
+/** Exit code and message for an error of a programmer command; rethrows what is not one. */
+export function failure(error: unknown): { code: number; message: string } {
+  if (error instanceof UsageError) throw error;
+  if (error instanceof CommandRefused) return { code: Exit.REFUSED, message: error.message };
+  if (error instanceof SimUnreachable) return { code: Exit.UNREACHABLE, message: error.message };
+  if (error instanceof BridgeError) return { code: Exit.UNREACHABLE, message: `the device: ${error.message}` };
+  if (error instanceof ClientError) {
+    if (error.code === 'alert') return { code: Exit.AUTH, message: `the device refused the session: ${describeStatus(error.status!)} (status ${error.status})` };
+    return { code: Exit.UNREACHABLE, message: `the link failed: ${error.code}` };
+  }
+  throw error;
+}
+
+/** The usual frame of a programmer command: identity, session, body, exit code. */
+export async function programmerCommand(
+  name: string, args: Parsed, io: CliIO, defaultRole: DevRole, body: (p: Programmer) => Promise<{ json: unknown; text: string; code?: number }>,
+): Promise<number> {
+  const sim = simUrl(args);
+  const json = args.flags.json === true;
+  let programmer: Programmer | undefined;
+  try {
+    const identity = await resolveIdentity(args, defaultRole);
+    if (identity.development) io.err(`implant ${name}: using the simulator's DEVELOPMENT KEYS (${identity.role})`);
+    programmer = await connectProgrammer(sim, identity);
+    const result = await body(programmer);
+    io.out(json ? JSON.stringify(result.json) : result.text);
+    return result.code ?? Exit.OK;
+  } catch (error) {
+    const { code, message } = failure(error);
+    if (json) io.out(JSON.stringify({ error: message, exit: code }));
+    io.err(`implant ${name}: ${message}`);
+    return code;
+  } finally {
+    await programmer?.close().catch(() => {});
+  }
+}
