@@ -21,7 +21,7 @@ import { nobleProvider } from '../../modules/crypto/noble-provider.js';
 import { startFirmware } from '../../modules/app/firmware.js';
 import type { Firmware } from '../../modules/app/firmware.js';
 import type { ConsoleEvent } from '../../modules/app/console.js';
-import type { FirmwarePlatform } from '../../modules/app/platform.js';
+import type { Board, FirmwarePlatform } from '../../modules/app/platform.js';
 import { sliceArea } from '../../modules/storage/area-slice.js';
 import { resetBleRadio } from '../ble/radio.js';
 import type { BleRadio, ServiceJson } from '../ble/radio.js';
@@ -64,6 +64,8 @@ export interface Booted {
 export interface BoardOptions {
   /** Give the board two firmware banks and a boot record (updates and trial boot). */
   readonly banks?: boolean;
+  /** The board the firmware is told it runs on (default 'esp32', whose images the update fixture signs). */
+  readonly board?: Board;
   /** Seed of the board's random source (default 0x1a9). */
   readonly seed?: number;
   /** Charges every crypto operation the firmware runs to this meter (the flood tests). */
@@ -119,7 +121,7 @@ export class SimBoard {
     } as Booted & { firmware: Firmware };
     if (this.bankFlash) this.runBootloader();
     const platform: FirmwarePlatform = {
-      board: 'esp32',
+      board: this.options.board ?? 'esp32',
       clock,
       crypto,
       resetReason: 'power-on',

@@ -257,17 +257,27 @@ describe('app: wiring', () => {
     b.firmware.stop();
   });
 
-  it('the button opens the pairing window, shown to centrals; the case switch is audited', async () => {
+  it('a build whose config names no board starts no updates (images are per board) and still paces and advertises', async () => {
+    const b = new SimBoard({ banks: true, board: 'unnamed' }).boot();
+    await run(b.clock, 2000);
+    assert.equal(b.firmware.update, undefined);
+    assert.ok(lines(b).includes('update: firmware updates are not supported on this platform'), lines(b).join('\n'));
+    assert.ok(paceTimes(b, 'worker').length > 0 && b.radio.advertising?.connectable);
+    assert.ok(!b.firmware.dispatcher!.names().some((n) => n.startsWith('ota.')), 'no update commands');
+    b.firmware.stop();
+  });
+
+  it('the button opens the pairing window, on the console only (device information stays the same); the case switch is audited', async () => {
     const b = new SimBoard().boot();
     await run(b.clock, 100);
     const central = new SimulatedCentral(b.radio);
     central.connect();
     const info = () => decodeDeviceInfo(central.read(IMPLANT_GATT.deviceInfo))!;
-    assert.equal(info().pairingOpen, false);
+    const before = info();
     b.button(true);
     await run(b.clock, 3500);
     b.button(false);
-    assert.equal(info().pairingOpen, true);
+    assert.deepEqual(info(), before);
     assert.ok(lines(b).includes('access: pairing window open'), lines(b).join('\n'));
     b.openCase();
     assert.ok(lines(b).some((l) => l.startsWith('access: TAMPER')));

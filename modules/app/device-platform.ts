@@ -35,9 +35,10 @@ const STORAGE_WRITE_SIZE = 4;
 /** The button/magnet is sampled this often; two equal samples in a row make a debounced state. */
 const PRESENCE_SAMPLE_MS = 50;
 
+/** The board the manifest's config names; any other value is 'unnamed', which gets no updates (banks are per board). */
 function board(): Board {
   const named = (config as Record<string, unknown>).board;
-  return named === 'nrf52' ? 'nrf52' : 'esp32';
+  return named === 'esp32' || named === 'nrf52' ? named : 'unnamed';
 }
 
 /** A third of the partition for records (at least 2 blocks), the rest for the audit log (at least 3). */

@@ -12,8 +12,8 @@ import type { BackupIO, WorkerPort } from '../therapy-control/supervisor.js';
 import type { ConsoleEvent } from './console.js';
 import type { ImplantGattOptions, LinkEvent } from '../ble/gatt-options.js';
 
-/** The boards the firmware is built for; 'host' is the simulator on a computer. */
-export type Board = 'esp32' | 'nrf52' | 'host';
+/** The boards the firmware is built for; 'host' is the simulator on a computer, 'unnamed' a build whose config names none. */
+export type Board = 'esp32' | 'nrf52' | 'host' | 'unnamed';
 
 /** The GATT server's options, with the link events the firmware reports required. */
 export interface RadioOptions extends ImplantGattOptions {

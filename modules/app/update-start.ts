@@ -28,8 +28,10 @@ export interface Updates {
 
 /** Starts updates and the trial decision; undefined where the platform has no banks. */
 export function startUpdates(platform: FirmwarePlatform, storage: Storage, access: AccessControl, therapy: TherapySupervisor, say: Say): Updates | undefined {
-  const banks = platform.openUpdatePlatform();
-  if (!banks) {
+  // Images are built per board: a board without a class id could only accept another board's.
+  const classId = platform.board === 'esp32' || platform.board === 'nrf52' ? uuidBytes(BOARD_CLASS_UUIDS[platform.board]) : undefined;
+  const banks = classId && platform.openUpdatePlatform();
+  if (!classId || !banks) {
     say('update', 'firmware updates are not supported on this platform');
     return undefined;
   }
@@ -45,7 +47,7 @@ export function startUpdates(platform: FirmwarePlatform, storage: Storage, acces
     crypto: platform.crypto,
     keys,
     vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!,
-    classId: uuidBytes(platform.board === 'nrf52' ? BOARD_CLASS_UUIDS.nrf52 : BOARD_CLASS_UUIDS.esp32)!,
+    classId,
     platform: banks,
     running,
     counter,

@@ -80,7 +80,7 @@ export interface CommandPolicy {
 export interface DispatcherOptions {
   readonly commands: readonly CommandSpec[];
   readonly policy: CommandPolicy;
-  /** Reports a handler exception (the response only says INTERNAL_ERROR). */
+  /** Reports a handler exception (the response only says INTERNAL_ERROR), or the policy's `completed` throwing. */
   readonly onHandlerError?: (name: string, error: unknown) => void;
 }
 
@@ -126,7 +126,12 @@ export class CommandDispatcher {
     const spec = this.table.get(envelope.name);
     if (!spec) return encodeResponse(requestId, Status.UNKNOWN_COMMAND);
     const finish = (reply: CommandReply): Uint8Array => {
-      this.policy.completed?.(spec, session, requestId, reply.status);
+      // The command has run: a failing audit write is reported, and the programmer still learns the outcome.
+      try {
+        this.policy.completed?.(spec, session, requestId, reply.status);
+      } catch (error) {
+        this.onHandlerError(`${spec.name} (completed)`, error);
+      }
       return encodeResponse(requestId, reply.status, reply.result);
     };
     if (envelope.args.length > spec.maxArgBytes) return finish(fail(Status.ARGS_TOO_LARGE));
