@@ -40,9 +40,9 @@ export interface SweepResult {
   creditedSenses: number;
 }
 
-export function sweepOne(mode: Mode, chamber: Chamber, intervalMs: number): SweepResult {
+export function sweepOne(mode: Mode, chamber: Chamber, intervalMs: number, phaseMs = 0): SweepResult {
   const bench = engineBench({ mode, lrl: 60 });
-  bench.train(chamber, NOISE_FROM, NOISE_TO, intervalMs);
+  bench.train(chamber, NOISE_FROM + phaseMs, NOISE_TO, intervalMs);
   bench.run(NOISE_TO + 2 * LRI);
   const l = lettersOf(mode);
   const timing: Chamber = atrialTimed(l) ? 'A' : 'V';
@@ -69,5 +69,22 @@ describe('noise sweep (§5.5): every sensing mode, noise every 20..250 ms', () =
         }
       });
     }
+  }
+});
+
+describe('noise sweep (§5.5): noise pulses inside the blanking after an atrial pace', () => {
+  // The old engine dropped a pulse in blanking before its noise detector saw it; the next pulse
+  // then looked far enough from the last one to be a real sense and inhibited the ventricular pace.
+  for (const mode of ['DDD', 'DDI', 'DDDR', 'DDIR'] as const) {
+    it(`${mode}: ventricular noise every 60..125 ms at every phase against the atrial pace`, () => {
+      for (let intervalMs = 60; intervalMs <= 125; intervalMs += 5) {
+        for (let phaseMs = 0; phaseMs < intervalMs; phaseMs += 5) {
+          const r = sweepOne(mode, 'V', intervalMs, phaseMs);
+          const at = `${mode} V noise every ${intervalMs} ms, phase ${phaseMs} ms`;
+          assert.equal(r.creditedSenses, 0, `${at}: ${r.creditedSenses} senses credited`);
+          assert.ok(r.longestPause <= LRI + PAUSE_TOLERANCE_MS, `${at}: a ${r.longestPause} ms pause`);
+        }
+      }
+    });
   }
 });

@@ -306,6 +306,8 @@ export class PacingEngine {
     }
     this.pmtPending = false;
     const r = this.rules.refractory(inputs, extended);
+    // Sensing-only (O response) modes time nothing, so a sense has nothing to be refractory to.
+    if (letters.response === 'O') return false;
     if (atrialTimed(letters)) {
       this.refractoryUntil.A = t + r.arp;
     } else {
