@@ -82,20 +82,31 @@ describe('access: authentication', () => {
     assert.equal(d.bonds.list().length, PAIRING.MAX_BONDS);
   });
 
-  it('gives emergency rights only with presence held, time-limited, audited and announced', () => {
+  it('gives emergency rights only after an unbroken long hold, one session per hold, time-limited, audited and announced', () => {
     const d = new Device();
     const stranger = x25519Pair(d.prng).publicKey;
     assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER);
     d.access.presence.set(true);
+    d.clock.advance(PAIRING.HOLD_MAX_MS);
+    assert.equal(role(connect(d, 'XX', stranger)), Status.PATTERN_NOT_ALLOWED, 'a pairing-length hold opens no XX');
+    assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER, 'and gives no emergency role');
+    d.clock.advance(EMERGENCY.ARM_HOLD_MS - PAIRING.HOLD_MAX_MS);
     const r = connect(d, 'XX', stranger) as PeerDecision;
     assert.ok(r.ok);
     const p = r.principal as AccessPrincipal;
     assert.equal(p.role, 'emergency');
     assert.equal(p.expiresAtMs, d.clock.now() + EMERGENCY.SESSION_MS);
+    assert.equal(role(connect(d, 'XX', x25519Pair(d.prng).publicKey)), Status.PATTERN_NOT_ALLOWED, 'one session per hold');
     assert.deepEqual(d.access.alerts.pending('clinician'), [{ kind: 'emergency-access', count: 1 }]);
     assert.deepEqual(d.access.alerts.pending('patient'), [{ kind: 'emergency-access', count: 1 }]);
     assert.equal(d.audit.of('auth.ok')[0].split(' ').slice(0, 2).join(' '), 'emergency presence');
-    // An expired certificate with presence: emergency, and the refused credential is audited.
+    // Released and held again for the whole time: one more session. An expired certificate then
+    // falls back to emergency, and the refused credential is audited.
+    d.access.presence.set(false);
+    d.access.presence.set(true);
+    d.clock.advance(EMERGENCY.ARM_HOLD_MS - 1);
+    assert.equal(d.access.emergency.isArmed(), false);
+    d.clock.advance(1);
     d.access.time.set(NOW);
     const old = d.programmer('clinician', { notAfter: NOW - 1 });
     assert.equal(role(connect(d, 'IK', old.static.publicKey, old.payload)), 'emergency');
@@ -157,13 +168,20 @@ describe('access: authentication', () => {
     assert.equal(d.audit.of('channel.handshake-failed').length, LOCKOUT.FREE_FAILURES);
   });
 
-  it('raises a tamper alert that each audience acknowledges on its own', () => {
+  it('raises a tamper alert that each audience, every bonded phone on its own, acknowledges', () => {
     const d = new Device();
+    const [mine, other] = [x25519Pair(d.prng).publicKey, x25519Pair(d.prng).publicKey].map((staticKey) => ({ keyId: crypto.sha256(staticKey).subarray(0, 8), staticKey, bondedAt: 0 }));
+    d.access.deps.bonds.add(mine);
+    d.access.deps.bonds.add(other);
     d.access.tamper();
     d.reboot();
     assert.deepEqual(d.access.alerts.pending('patient'), [{ kind: 'tamper', count: 1 }]);
-    assert.equal(d.access.alerts.acknowledge('patient'), 1);
-    assert.deepEqual(d.access.alerts.pending('patient'), []);
+    assert.equal(d.access.alerts.acknowledge(other.keyId), 1, 'a second phone acknowledges');
+    d.reboot();
+    assert.deepEqual(d.access.alerts.pending(other.keyId), []);
+    assert.deepEqual(d.access.alerts.pending(mine.keyId), [{ kind: 'tamper', count: 1 }], 'the patient\'s phone still sees it');
     assert.deepEqual(d.access.alerts.pending('clinician'), [{ kind: 'tamper', count: 1 }]);
+    assert.equal(d.access.alerts.acknowledge(mine.keyId), 1);
+    assert.deepEqual(d.access.alerts.pending(mine.keyId), []);
   });
 });

@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { AccessGate } from '../../modules/access/channel-gate.js';
 import { PAIRING } from '../../modules/access/pairing.js';
+import { EMERGENCY } from '../../modules/access/principal.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
@@ -54,7 +55,7 @@ function boot(rangeStore?: PatientRangeStore) {
     gate: new AccessGate(access),
     dispatcher: new CommandDispatcher({ commands: firmwareCommands(device, undefined, rangeStore), policy: access.authorizer }),
     physicalPresence: () => access.presence.isHeld(),
-    deviceInfo: () => ({ model: 'IMPLANT-SIM', protocol: 1, firmware: '0.1.0', pairingOpen: access.pairing.isOpen(), selectors: [0x11, 0x12] }),
+    deviceInfo: () => ({ model: 'IMPLANT-SIM', protocol: 1, selectors: [0x11, 0x12] }),
   });
   clock.advance(0);
   return { clock, radio, device, access };
@@ -216,11 +217,12 @@ describe('access: end to end over the host BLE shim', () => {
     assert.deepEqual(new PatientActions(therapyPort, rangeStore, env.clock).current(), { lrlMin: 60, lrlMax: 95 });
   });
 
-  it('an emergency programmer gets in only with presence held, and only for emergency commands', async () => {
+  it('an emergency programmer gets in only after an unbroken long hold, and only for emergency commands', async () => {
     const env = boot();
     const stranger = x25519Pair(env.device.prng);
     await assert.rejects(session(env, 'XX', stranger, new Uint8Array(0)), (e: ClientError) => e.status === Status.PATTERN_NOT_ALLOWED);
     env.access.presence.set(true);
+    env.clock.advance(EMERGENCY.ARM_HOLD_MS);
     const s = await session(env, 'XX', stranger, new Uint8Array(0));
     assert.equal(await s.call('therapy.interrogate'), Status.OK, 'reads status');
     assert.equal(await s.call('therapy.pace-now'), Status.OK, 'starts emergency pacing');

@@ -10,7 +10,7 @@ import type { BleRadio, ServiceJson } from '../../host/ble/radio.js';
 
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 
-export function bootImplant(options: { maxMtu?: number; pairingOpen?: boolean } = {}) {
+export function bootImplant(options: { maxMtu?: number } = {}) {
   const clock = virtualHost('esp32');
   const radio: BleRadio = resetBleRadio();
   if (options.maxMtu) radio.maxMtu = options.maxMtu;
@@ -19,7 +19,7 @@ export function bootImplant(options: { maxMtu?: number; pairingOpen?: boolean } 
   const deviceKey = keyPair(prng);
   const programmerKey = keyPair(prng);
   const gate = new TestGate([programmerKey.publicKey]);
-  const info: DeviceInfo = { model: 'IMPLANT-SIM', protocol: 1, firmware: '0.1.0', pairingOpen: options.pairingOpen ?? false, selectors: [0x11] };
+  const info: DeviceInfo = { model: 'IMPLANT-SIM', protocol: 1, selectors: [0x11] };
   const server = new ImplantGattServer({
     clock, crypto, staticKey: deviceKey, gate, dispatcher: testDispatcher(), physicalPresence: () => false, deviceInfo: () => info,
   });

@@ -34,11 +34,11 @@ describe('implant GATT server over the host BLE shim', () => {
   });
 
   it('serves device information without a session, with no identifier in it', () => {
-    const { radio } = bootImplant({ pairingOpen: true });
+    const { radio } = bootImplant();
     const central = new SimulatedCentral(radio);
     central.connect();
     const info = decodeDeviceInfo(central.read(IMPLANT_GATT.deviceInfo));
-    assert.deepEqual(info, { model: 'IMPLANT-SIM', protocol: 1, firmware: '0.1.0', pairingOpen: true, selectors: [0x11] });
+    assert.deepEqual(info, { model: 'IMPLANT-SIM', protocol: 1, selectors: [0x11] });
   });
 
   for (const mtu of [23, 247, 517]) {

@@ -8,6 +8,7 @@ import { Admission } from './admission.js';
 import { Alerts } from './alerts.js';
 import { Authenticator } from './authenticator.js';
 import { Authorizer } from './authorizer.js';
+import { EmergencyArm } from './emergency.js';
 import { IdentityService } from './identity.js';
 import { Lockout } from './lockout.js';
 import { PairingWindow } from './pairing.js';
@@ -38,6 +39,7 @@ export interface AccessDeps {
 export class AccessControl {
   readonly presence: PhysicalPresence;
   readonly pairing: PairingWindow;
+  readonly emergency: EmergencyArm;
   readonly time: TrustedTime;
   readonly trust: TrustStore;
   readonly identity: IdentityService;
@@ -52,6 +54,7 @@ export class AccessControl {
     const { clock, crypto, counters, audit } = deps;
     this.presence = new PhysicalPresence(clock);
     this.pairing = new PairingWindow(clock, this.presence, (event) => this.onPairing(event));
+    this.emergency = new EmergencyArm(this.presence);
     this.time = new TrustedTime(clock, counters);
     this.trust = new TrustStore(crypto, deps.trustConfig, deps.trustState);
     this.identity = new IdentityService(crypto, deps.identities, this.trust, this.time);
@@ -61,7 +64,7 @@ export class AccessControl {
     this.pairingCode = new PairingCodeExchange({ clock, crypto, bonds: deps.bonds, audit, display: (line) => deps.display?.(line) });
     this.authenticator = new Authenticator({
       clock, crypto, trust: this.trust, time: this.time, bonds: deps.bonds, pairing: this.pairing,
-      presence: this.presence, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
+      emergency: this.emergency, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
       onBonded: (handshakeHash, keyId) => this.pairingCode.bonded(handshakeHash, keyId),
     });
     this.authorizer = new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal));
@@ -69,11 +72,14 @@ export class AccessControl {
 
   /**
    * Whether an XX handshake (which reveals the device's static key) may run now: inside the
-   * pairing window, with presence held (emergency, clinic), or before provisioning (factory).
+   * pairing window, while emergency is armed (a hold of EMERGENCY.ARM_HOLD_MS), or before
+   * provisioning with presence held (the factory programmer at the device). Presence alone never
+   * opens XX on a provisioned device: a stranger must not ride on the patient's pairing press.
    * Everyday sessions use IK with the key learned at pairing or provisioning.
    */
   xxAllowed(): boolean {
-    return this.pairing.isOpen() || this.presence.isHeld() || !this.identity.isProvisioned();
+    if (this.pairing.isOpen() || this.emergency.isArmed()) return true;
+    return !this.identity.isProvisioned() && this.presence.isHeld();
   }
 
   /** The case switch opened (tamper GPIO): audited, and an alert for patient and clinician. */

@@ -5,9 +5,11 @@
 //      policy, role clinician or manufacturer, subject key = the handshake's static key;
 //   2. a bonded static key: patient;
 //   3. an XX handshake inside the pairing window: bond the key (if a slot is free): patient;
-//   4. presence held (magnet/button): emergency, time-limited;
+//   4. emergency armed (presence held without a break for EMERGENCY.ARM_HOLD_MS, emergency.ts):
+//      emergency, time-limited, one session per hold;
 //   5. otherwise refused.
-// A certificate that fails gives emergency rights only if presence is held, else it is refused.
+// A certificate that fails gives emergency rights only if emergency is armed, else it is refused.
+// Presence alone (the pairing press, a clinic magnet held for a moment) gives a stranger nothing.
 // Every outcome is audited; failures feed the lockout; successes refund the admission energy.
 import { equalBytes } from '../core/bytes.js';
 import type { Clock } from '../core/clock.js';
@@ -17,13 +19,13 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import type { Admission } from './admission.js';
 import type { Alerts } from './alerts.js';
 import { checkCertificate } from './certificate.js';
+import type { EmergencyArm } from './emergency.js';
 import { keyIdOf } from './key-id.js';
 import type { Lockout } from './lockout.js';
 import { LOCKOUT } from './lockout.js';
 import { PAIRING } from './pairing.js';
 import type { PairingWindow } from './pairing.js';
 import type { AuditSink, BondStore } from './ports.js';
-import type { PhysicalPresence } from './presence.js';
 import { EMERGENCY } from './principal.js';
 import type { AccessPrincipal } from './principal.js';
 import { SESSION_CERT_ROLES } from './roles.js';
@@ -51,7 +53,7 @@ export interface AuthenticatorDeps {
   readonly time: TrustedTime;
   readonly bonds: BondStore;
   readonly pairing: PairingWindow;
-  readonly presence: PhysicalPresence;
+  readonly emergency: EmergencyArm;
   readonly lockout: Lockout;
   readonly admission: Admission;
   readonly alerts: Alerts;
@@ -157,9 +159,9 @@ export class Authenticator {
     return { ok: true, principal: { role: 'patient', keyId, staticKey: facts.remoteStatic, credential: 'bond' } };
   }
 
-  /** With presence held, an initiator without a usable credential gets emergency rights. */
+  /** While emergency is armed, the first initiator without a usable credential gets emergency rights. */
   private orEmergency(facts: HandshakeFacts, keyId: Uint8Array, status: number): AuthResult {
-    if (!this.d.presence.isHeld()) return { ok: false, status };
+    if (!this.d.emergency.take()) return { ok: false, status };
     if (status !== Status.UNKNOWN_PEER && status !== AccessStatus.PAIRING_CLOSED) {
       this.d.audit.append({ type: 'auth.credential-refused', role: 'none', keyId, outcome: status });
     }

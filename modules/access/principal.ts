@@ -22,4 +22,9 @@ export function isAccessPrincipal(p: Principal): p is AccessPrincipal {
 export const EMERGENCY = Object.freeze({
   /** Rights of an emergency session end this long after the handshake, presence or not. */
   SESSION_MS: 10 * 60_000,
+  /**
+   * Presence held without a break this long arms one emergency session (emergency.ts): longer
+   * than the longest pairing press (PAIRING.HOLD_MAX_MS, 10 s), so the two gestures never overlap.
+   */
+  ARM_HOLD_MS: 15_000,
 });

@@ -40,14 +40,8 @@ export function startRadio(platform: FirmwarePlatform, access: AccessControl, di
     gate: new AccessGate(access, (event) => reportSession(event, therapy, say)),
     dispatcher,
     physicalPresence: () => access.presence.isHeld(),
-    deviceInfo: () => ({
-      model: FIRMWARE.model,
-      protocol: PROTOCOL_VERSION,
-      firmware: FIRMWARE.version,
-      pairingOpen: access.pairing.isOpen(),
-      // XX reveals the device key: offered only when access control allows it now.
-      selectors: access.xxAllowed() ? [ik, selectorFor('XX', DEVICE_CIPHER)] : [ik],
-    }),
+    // Constant (docs/protocol.md §2): no device state before a session; admission decides XX.
+    deviceInfo: () => ({ model: FIRMWARE.model, protocol: PROTOCOL_VERSION, selectors: [ik, selectorFor('XX', DEVICE_CIPHER)] }),
     onLink: (event) => say('radio', LINK_WORDS[event]),
   });
 }

@@ -1,0 +1,126 @@
+// Findings of the outside attack review (issue 12), each shown through the assembled firmware
+// (modules/app/firmware.ts startFirmware on a simulated board) over the BLE shim: a programmer
+// client on a simulated central against the real GATT server, channel, access gate and policy.
+import assert from 'node:assert/strict';
+import { issueCertificate } from '../../modules/access/certificate.js';
+import { PAIRING } from '../../modules/access/pairing.js';
+import { EMERGENCY } from '../../modules/access/principal.js';
+import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
+import { Status } from '../../modules/channel/status.js';
+import type { KeyPair } from '../../modules/channel/noise/suite.js';
+import type { CborMap } from '../../modules/core/cbor.js';
+import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
+import { ClientError, ProgrammerClient } from '../../programmer/client.js';
+import { centralLink } from '../../host/ble/central-link.js';
+import { SimulatedCentral } from '../../host/ble/radio.js';
+import { run, settle } from '../../host/board/drive.js';
+import { programmerIdentity } from '../../host/board/programmer-session.js';
+import type { ProgrammerIdentity } from '../../host/board/programmer-session.js';
+import { SimBoard } from '../../host/board/sim-board.js';
+import type { Booted } from '../../host/board/sim-board.js';
+import { ROOT } from '../../host/fixtures/update-fixture.js';
+import { Prng } from '../../host/lib/prng.js';
+
+const prng = new Prng(12);
+const stranger = (): ProgrammerIdentity => {
+  const secretKey = prng.bytes(32);
+  return { staticKey: { secretKey, publicKey: crypto.x25519.publicKey(secretKey) }, certificate: new Uint8Array(0) };
+};
+
+/** Connects a central and runs a handshake; XX learns the device key, IK is given it. */
+async function connect(b: Booted, pattern: 'IK' | 'XX', who: ProgrammerIdentity) {
+  const central = new SimulatedCentral(b.radio);
+  central.connect();
+  central.exchangeMtu(247);
+  central.enableNotifications(IMPLANT_GATT.response);
+  const client = new ProgrammerClient({
+    crypto, clock: b.clock, link: centralLink(central), pattern, staticKey: who.staticKey as KeyPair, certificate: who.certificate,
+    deviceStatic: pattern === 'IK' ? b.firmware.access!.identity.identity().staticPublic : undefined,
+  });
+  try {
+    await settle(b.clock, client.connect());
+  } catch (error) {
+    await run(b.clock, 10); // the device's disconnect after its ALERT; advertising resumes
+    throw error;
+  }
+  const send = async (name: string, args: CborMap = new Map()) => settle(b.clock, client.request(name, args));
+  return {
+    central,
+    call: async (name: string, args?: CborMap) => (await send(name, args)).status,
+    result: async (name: string, args?: CborMap) => (await send(name, args)).result,
+    close: async () => { central.disconnect(); await run(b.clock, 10); },
+  };
+}
+
+/** What any central reads from the device-information characteristic before a session. */
+async function readInfo(b: Booted): Promise<Uint8Array> {
+  const central = new SimulatedCentral(b.radio);
+  central.connect();
+  const info = central.read(IMPLANT_GATT.deviceInfo);
+  central.disconnect();
+  await run(b.clock, 10);
+  return info;
+}
+
+const refusedWith = (status: number) => (e: unknown) => e instanceof ClientError && e.status === status;
+
+/** A factory-provisioned board: a manufacturer at the device installs its device certificate. */
+async function provisionedBoard(board = new SimBoard()): Promise<Booted> {
+  const b = board.boot();
+  await run(b.clock, 1000);
+  const factory = await connect(b, 'IK', programmerIdentity('manufacturer', 7));
+  const certificate = issueCertificate(crypto, ROOT, {
+    role: 'device', subjectKey: b.firmware.access!.identity.identity().staticPublic, serial: prng.bytes(8), notBefore: 0, notAfter: 4_000_000_000,
+  });
+  b.button(true);
+  assert.equal(await factory.call('access.provision', new Map([['certificate', certificate]])), Status.OK);
+  b.button(false);
+  await factory.close();
+  // The release after a short hold opens no pairing window; let any window there is close anyway.
+  await run(b.clock, PAIRING.WINDOW_MS);
+  return b;
+}
+
+describe('attack review (issue 12), through the assembled firmware over BLE', () => {
+  describe('1. emergency access cannot be taken during the patient\'s pairing press', () => {
+    it('a stranger at radio range gets nothing while the patient holds the button to pair', async () => {
+      const b = await provisionedBoard();
+      const before = await readInfo(b);
+      b.button(true);
+      await run(b.clock, (PAIRING.HOLD_MIN_MS + PAIRING.HOLD_MAX_MS) / 2);
+      const attacker = stranger();
+      await assert.rejects(connect(b, 'XX', attacker), refusedWith(Status.PATTERN_NOT_ALLOWED), 'no XX on presence alone');
+      await assert.rejects(connect(b, 'IK', attacker), refusedWith(Status.UNKNOWN_PEER), 'a peer who knows the key gets no emergency role');
+      assert.deepEqual(await readInfo(b), before, 'device information does not change while presence is held');
+      b.button(false);
+      // The patient's phone bonds in the window the press opened, and is the patient.
+      const phone = await connect(b, 'XX', stranger());
+      assert.equal((await phone.result('access.whoami') as CborMap).get('role'), 'patient');
+      await phone.close();
+      assert.equal(b.firmware.access!.alerts.pending('patient').some((a) => a.kind === 'emergency-access'), false);
+      b.firmware.stop();
+    });
+
+    it('an emergency team gets one session per unbroken long hold, and the device announces nothing', async () => {
+      const b = await provisionedBoard();
+      const before = await readInfo(b);
+      b.button(true);
+      await run(b.clock, EMERGENCY.ARM_HOLD_MS);
+      assert.deepEqual(await readInfo(b), before, 'armed emergency access is not announced');
+      const team = await connect(b, 'XX', stranger());
+      assert.equal(await team.call('therapy.interrogate'), Status.OK);
+      assert.equal(await team.call('therapy.pace-now'), Status.OK);
+      assert.equal(await team.call('therapy.program', new Map([['lrl', 70]])), Status.DENIED);
+      await team.close();
+      await assert.rejects(connect(b, 'XX', stranger()), refusedWith(Status.PATTERN_NOT_ALLOWED), 'the hold gave its one session');
+      b.button(false);
+      b.button(true);
+      await run(b.clock, EMERGENCY.ARM_HOLD_MS);
+      const again = await connect(b, 'XX', stranger());
+      assert.equal(await again.call('therapy.interrogate'), Status.OK, 'a new hold, a new session');
+      await again.close();
+      b.button(false);
+      b.firmware.stop();
+    });
+  });
+});
