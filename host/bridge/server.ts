@@ -89,7 +89,11 @@ export function startBridgeServer(options: ServerOptions): Promise<BridgeServer>
     target.handleUpgrade(req, socket, head, (ws) => target.emit('connection', ws));
   });
 
+  // A protocol violation (oversized frame: 1009, bad framing) is closed by ws itself; it is not a fault.
+  const ignoreErrors = (ws: WebSocket) => ws.on('error', () => {});
+
   bridge.on('connection', (ws: WebSocket) => {
+    ignoreErrors(ws);
     if (central && board.connected) return ws.close(Close.TRY_AGAIN_LATER, 'one central at a time');
     ws.on('message', (data, isBinary) => {
       let request;
@@ -118,6 +122,7 @@ export function startBridgeServer(options: ServerOptions): Promise<BridgeServer>
   });
 
   control.on('connection', (ws: WebSocket) => {
+    ignoreErrors(ws);
     const unsubscribe = board.onConsole((event) => sendJson(ws, event));
     ws.on('close', unsubscribe);
     ws.on('message', (data, isBinary) => {
