@@ -1,10 +1,8 @@
-// Every CommandSpec the firmware registers, built the way the device builds them, so the policy
-// tests see exactly the dispatcher's table. A concern that adds a commands module adds it here.
-import { accessCommands } from '../../modules/access/commands.js';
-import { updateCommands } from '../../modules/bootloader/commands.js';
+// Every CommandSpec the firmware registers, from the firmware's own table (modules/app/command-set.ts)
+// over the access fixture's device, so the policy tests see exactly the dispatcher's table.
+import { commandSet } from '../../modules/app/command-set.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import type { CommandSpec } from '../../modules/channel/commands.js';
-import { therapyCommands } from '../../modules/therapy-control/commands.js';
 import type { TherapyPort } from '../../modules/therapy-control/commands.js';
 import { PatientActions } from '../../modules/therapy-control/patient-range.js';
 import type { PatientRangeStore } from '../../modules/therapy-control/patient-range.js';
@@ -36,5 +34,5 @@ function therapy(device: Device): TherapySupervisor {
  */
 export function firmwareCommands(device: Device, therapyPort: TherapyPort = therapy(device), rangeStore?: PatientRangeStore): CommandSpec[] {
   const patient = new PatientActions(therapyPort, rangeStore, device.clock);
-  return [...therapyCommands(patient.port()), ...patient.commands(), ...accessCommands(device.access), ...updateCommands(updateService(device))];
+  return commandSet({ therapy: patient.port(), patient, access: device.access, update: updateService(device) });
 }

@@ -12,18 +12,16 @@
 // running whatever happens after step 1 (a device with unusable flash keeps pacing but stays
 // off the air, since it could keep no lockout, bond or audit record).
 import { AccessControl } from '../access/access-control.js';
-import { accessCommands } from '../access/commands.js';
 import { storagePorts } from '../access/storage-ports.js';
 import type { TrustedTime } from '../access/trusted-time.js';
-import { updateCommands } from '../bootloader/commands.js';
 import type { TrialOutcome } from '../bootloader/trial.js';
 import type { UpdateService } from '../bootloader/update-service.js';
 import type { CommandDispatcher } from '../channel/commands.js';
 import type { Storage } from '../storage/storage.js';
-import { therapyCommands } from '../therapy-control/commands.js';
 import { PatientActions, patientRangeCodec } from '../therapy-control/patient-range.js';
 import { RecordKeys } from '../storage/record-keys.js';
 import type { TherapySupervisor } from '../therapy-control/supervisor.js';
+import { commandSet } from './command-set.js';
 import { FIRMWARE } from './firmware-info.js';
 import type { FirmwarePlatform } from './platform.js';
 import { commandDispatcher, startRadio } from './radio-start.js';
@@ -90,12 +88,9 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   // The patient range sits next to the stored parameters; without it patient adjustments are refused.
   const patient = storage && params && attempt(say, 'patient range', () => new PatientActions(therapyPort, storage.params(patientRangeCodec, RecordKeys.patientRange), clock));
   const therapyCommandsPort = patient ? patient.port() : therapyPort;
-  const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher([
-    ...therapyCommands(resets ? resets.commands(therapyCommandsPort) : therapyCommandsPort),
-    ...(patient ? patient.commands() : []),
-    ...accessCommands(access),
-    ...(updates ? updateCommands(updates.service) : []),
-  ], access, say));
+  const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher(commandSet({
+    therapy: resets ? resets.commands(therapyCommandsPort) : therapyCommandsPort, patient, access, update: updates?.service,
+  }), access, say));
   if (access && dispatcher) attempt(say, 'radio', () => startRadio(platform, access, dispatcher, therapy, say));
   say('boot', 'start-up complete');
 

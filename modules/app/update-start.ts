@@ -7,9 +7,10 @@ import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../bootloader
 import { updateKeysFrom } from '../bootloader/keys.js';
 import { securityCounterFrom } from '../bootloader/security-counter.js';
 import { TrialSupervisor } from '../bootloader/trial.js';
-import type { TrialOutcome } from '../bootloader/trial.js';
+import type { SelfTestResult, TrialOutcome } from '../bootloader/trial.js';
 import { UpdateService } from '../bootloader/update-service.js';
-import type { UpdateEvent } from '../bootloader/update-service.js';
+import type { UpdateEvent, UpdateServiceOptions } from '../bootloader/update-service.js';
+import type { OpenedManifest } from '../bootloader/signed-manifest.js';
 import type { Storage } from '../storage/storage.js';
 import type { TherapySupervisor } from '../therapy-control/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
@@ -26,6 +27,25 @@ export interface Updates {
   readonly trial: Promise<TrialOutcome | undefined>;
 }
 
+/** What the update service and the trial supervisor are built from (the device's, or a simulated board's). */
+export interface UpdatePartsOptions extends Omit<UpdateServiceOptions, 'running' | 'onEvent'> {
+  readonly selfTest: () => Promise<SelfTestResult>;
+  readonly onEvent: (event: UpdateEvent) => void;
+}
+
+/** The update service and the trial supervisor over the running bank's verified manifest: the one place both are built. */
+export function updateParts(options: UpdatePartsOptions): { service: UpdateService; supervisor: TrialSupervisor; running: OpenedManifest | undefined } {
+  const { platform, crypto, keys, counter, clock, onEvent } = options;
+  const running = runningManifest(platform.banks, platform.boot, crypto, keys);
+  return {
+    running,
+    service: new UpdateService({ ...options, running }),
+    supervisor: new TrialSupervisor({
+      boot: platform.boot, running, counter, clock, selfTest: options.selfTest, restart: platform.restart, confirmWithinMs: CONFIRM_WITHIN_MS, onEvent,
+    }),
+  };
+}
+
 /** Starts updates and the trial decision; undefined where the platform has no banks. */
 export function startUpdates(platform: FirmwarePlatform, storage: Storage, access: AccessControl, therapy: TherapySupervisor, say: Say): Updates | undefined {
   // Images are built per board: a board without a class id could only accept another board's.
@@ -35,35 +55,16 @@ export function startUpdates(platform: FirmwarePlatform, storage: Storage, acces
     say('update', 'firmware updates are not supported on this platform');
     return undefined;
   }
-  const keys = updateKeysFrom(access.trust);
   const counter = securityCounterFrom(storage.counters);
-  const running = runningManifest(banks.banks, banks.boot, platform.crypto, keys);
   const onEvent = (event: UpdateEvent): void => {
     const version = event.version ? ` ${event.version.join('.')}` : '';
     say('update', `update ${event.type}${version}${event.reason ? ` (${event.reason})` : ''}`);
     access.deps.audit.append({ type: `ota.${event.type}`, role: 'device', subject: event.reason, outcome: 0 });
   };
-  const service = new UpdateService({
-    crypto: platform.crypto,
-    keys,
-    vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!,
-    classId,
-    platform: banks,
-    running,
-    counter,
-    clock: platform.clock,
-    time: () => access.time.now(),
-    onEvent,
-  });
-  const supervisor = new TrialSupervisor({
-    boot: banks.boot,
-    running,
-    counter,
-    clock: platform.clock,
+  const { service, supervisor, running } = updateParts({
+    platform: banks, crypto: platform.crypto, keys: updateKeysFrom(access.trust), counter, clock: platform.clock,
+    vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!, classId, time: () => access.time.now(), onEvent,
     selfTest: () => therapySelfTest(therapy, platform.clock),
-    restart: banks.restart,
-    confirmWithinMs: CONFIRM_WITHIN_MS,
-    onEvent,
   });
   const boot = banks.boot.status();
   const version = running ? running.manifest.version.join('.') : 'unsigned development image';
