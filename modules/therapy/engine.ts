@@ -121,7 +121,8 @@ export class PacingEngine {
   ) {
     this.active = { ...params };
     this.activeChecksum = parameterChecksum(this.active);
-    this.sensor = new RateSensor(params.lrl, clock.now());
+    // The sensor starts at rest (its rate is clamped up to the LRL of the set in force).
+    this.sensor = new RateSensor(0, clock.now());
     this.atr = new AtrDetector(rules.atrOnsetCount, rules.atrSilenceFactor);
     this.noise = new NoiseDetector(rules.noiseIntervalMs);
     this.pmt = new PmtDetector(rules);
