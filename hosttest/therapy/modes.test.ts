@@ -55,7 +55,7 @@ describe('the rate-adaptive modes AAIR, VOOR, VDDR, DOOR, DDIR (§3.5, §5.7)', 
     assert.ok(as.length > 10 && as.every((t) => vddr.times('VP', t + 150, t + 150).length === 1), 'VDDR: a VP 150 ms after every AS');
     const ddir = run('DDIR');
     const ddirAs = ddir.times('AS', 6500, 15000);
-    assert.ok(ddirAs.length > 10 && ddirAs.every((t) => ddir.times('VP', t + 150, t + 150).length === 0), 'DDIR: no tracking');
+    assert.ok(ddirAs.length > 5 && ddirAs.every((t) => ddir.times('VP', t + 150, t + 150).length === 0), 'DDIR: no tracking');
   });
 });
 
