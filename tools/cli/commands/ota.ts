@@ -35,7 +35,7 @@ async function viaBridge(args: Parsed, io: CliIO, pkg: Uint8Array, dropAt: numbe
     const identity = await resolveIdentity(args, 'manufacturer');
     if (identity.development) io.err("implant ota: using the simulator's DEVELOPMENT KEYS (manufacturer)");
     const result = await otaOverBridge(args.flags.sim as string, identity, pkg, { dropAt, json });
-    io.out(json ? JSON.stringify(result) : `sent ${result.sent} bytes in ${result.seconds.toFixed(1)} s (${result.resumes} resume${result.resumes === 1 ? '' : 's'}); trial ${result.trial}; device runs ${result.running}`);
+    io.out(json ? JSON.stringify(result) : `sent ${result.sent} bytes in ${result.transferSeconds.toFixed(1)} s (${result.resumes} resume${result.resumes === 1 ? '' : 's'}); trial ${result.trial} after ${result.seconds.toFixed(1)} s; device runs ${result.running}`);
     return result.trial === 'confirmed' ? Exit.OK : Exit.REFUSED;
   } catch (error) {
     if (error instanceof OtaError) {

@@ -24,6 +24,9 @@ export interface BridgeOtaResult {
   resumes: number;
   trial: 'confirmed' | 'reverted' | 'no-answer';
   running: string | null;
+  /** From the first connect to the device's answer to ota.activate. */
+  transferSeconds: number;
+  /** Until the trial's outcome (the reboot and the self-test included). */
   seconds: number;
 }
 
@@ -81,11 +84,12 @@ export async function otaOverBridge(sim: string, identity: ResolvedIdentity, pkg
         }
       },
     });
+    const transferSeconds = (Date.now() - started) / 1000;
     progress.end();
     await current?.close().catch(() => {});
     current = undefined;
     const outcome = await trialOutcome(sim, identity, version);
-    return { sent: image.length, resumes, ...outcome, seconds: (Date.now() - started) / 1000 };
+    return { sent: image.length, resumes, ...outcome, transferSeconds, seconds: (Date.now() - started) / 1000 };
   } finally {
     await current?.close().catch(() => {});
   }
