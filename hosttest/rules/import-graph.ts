@@ -1,4 +1,4 @@
-// The firmware's import graph and the layer rules over it (DESIGN "Layers and who may import whom").
+// The firmware's import graph and the layer rules over it (docs/architecture.md, section 1).
 // Imports are read with the TypeScript scanner (ts.preProcessFile: static imports, re-exports,
 // type-only imports and import() of a literal); an import() of anything else cannot be followed
 // and counts as a violation, as does a relative import that resolves to no file.
@@ -75,9 +75,15 @@ const THERAPY_CONTROL_FORBIDDEN = Object.freeze(['modules/ble/', 'modules/access
 /** The composition root: it imports every concern, and no concern imports it. */
 const APP = 'modules/app/';
 
-/** Portable core: firmware files that are neither device adapters nor platform glue. */
-export function isPortableCore(path: string): boolean {
-  return path.startsWith(FIRMWARE) && !posix.basename(path).startsWith('device-') && !path.startsWith('modules/platform/');
+/**
+ * Portable core: firmware files that are neither device adapters nor platform glue. An adapter
+ * is named device-*.ts or sits in modules/platform/ AND imports a Moddable specifier itself
+ * (given its `edges`); one named so without such an import is portable and checked as such.
+ */
+export function isPortableCore(path: string, edges?: readonly ImportEdge[]): boolean {
+  if (!path.startsWith(FIRMWARE)) return false;
+  if (!posix.basename(path).startsWith('device-') && !path.startsWith('modules/platform/')) return true;
+  return edges !== undefined && !edges.some(({ target }) => target.kind === 'bare' && !portableBare(path, target.specifier));
 }
 
 /** Bare specifiers portable code may import: "noble", and @noble itself inside the noble bundle's entries. */
@@ -131,7 +137,7 @@ export function checkLayerRules(graph: Map<string, ImportEdge[]>): Violation[] {
       if (chain.length === 2 && target.kind === 'file' && NOBLE_BUNDLE.includes(target.path) && !NOBLE_BUNDLE.includes(file)) {
         violations.push({ rule: '@noble only through the "noble" specifier, never by path', chain });
       }
-      if (isPortableCore(file) && target.kind === 'bare' && !portableBare(from, target.specifier)) {
+      if (isPortableCore(file, graph.get(file)) && target.kind === 'bare' && !portableBare(from, target.specifier)) {
         violations.push({ rule: 'portable core imports no Moddable and no Node specifier', chain });
       }
     }

@@ -120,6 +120,22 @@ describe('import rules (layers)', () => {
     assert.deepEqual(checkTestsApart(graph), [{ rule: 'nothing outside hosttest/ imports hosttest/', chain: ['host/fixtures/board.ts', 'hosttest/lib/assert.ts'] }]);
   });
 
+  it('checks a file named like an adapter as portable when it imports no Moddable specifier itself', () => {
+    const graph = buildGraph(repoTree());
+    for (const path of ['modules/ble/device-info.ts', 'modules/storage/device-keys.ts', 'modules/therapy/device-therapy.ts']) {
+      assert.equal(isPortableCore(path, graph.get(path)), true, path);
+    }
+    assert.equal(isPortableCore('modules/ble/device-gatt.ts', graph.get('modules/ble/device-gatt.ts')), false, 'the GATT server imports "bleserver"');
+    const fixture = buildGraph(memoryTree({
+      'modules/ble/device-named.ts': "import { x } from '../core/lazy-node.js';",
+      'modules/core/lazy-node.ts': "import { readFileSync } from 'node:fs';",
+    }));
+    assert.deepEqual(checkLayerRules(fixture).map((v) => v.chain.join(' > ')).sort(), [
+      'modules/ble/device-named.ts > modules/core/lazy-node.ts > "node:fs"',
+      'modules/core/lazy-node.ts > "node:fs"',
+    ]);
+  });
+
   it('classifies device adapters and platform glue as non-portable', () => {
     assert.equal(isPortableCore('modules/core/clock.ts'), true);
     assert.equal(isPortableCore('modules/therapy/engine.ts'), true);

@@ -1,7 +1,7 @@
-// Access control assembled (docs/access-control.md): one object per device that the wiring in
-// main.ts creates with the storage, clock and crypto it uses, and hands to the channel (admit,
-// authenticate, xxAllowed), to the dispatcher (authorizer) and to the device adapters (presence,
-// tamper). Its parts are exported for tests and tools; nothing here keeps module-scope state.
+// Access control assembled (docs/access-control.md): one object per device that the composition
+// root (modules/app/firmware.ts) creates with the storage, clock and crypto it uses, and hands to
+// the channel (admit, authenticate, xxAllowed), to the dispatcher (authorizer) and to the device
+// adapters (presence, tamper). Its parts are exported for tests and tools; nothing here keeps module-scope state.
 import type { Clock } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { Admission } from './admission.js';

@@ -13,7 +13,7 @@ export const IMPLANT_GATT = Object.freeze({
   otaData: '7E5A0005-4C1B-4E8B-9D3A-2F6C1B0E9A51',
 });
 
-/** Advertising flags: LE General Discoverable | BR/EDR not supported (connectable; see moddable-sdk notes). */
+/** Advertising flags: LE General Discoverable | BR/EDR not supported (connectable; Moddable's default 0x04 is not). */
 export const ADVERTISING_FLAGS = 6;
 /** GAP device name: the same on every unit, so it identifies nothing. */
 export const DEVICE_NAME = 'Implant';

@@ -1,4 +1,4 @@
-// Time is injected (DESIGN decision 10): every timer in the firmware goes through a Clock, so
+// Time is injected (docs/architecture.md, "Injected, not imported"): every timer in the firmware goes through a Clock, so
 // the device runs on Moddable's Timer, the simulator on wall time, and tests on a virtual clock.
 
 /** An opaque handle for a scheduled callback. */

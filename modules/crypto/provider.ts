@@ -1,4 +1,4 @@
-// The crypto every other module uses, injected rather than imported (DESIGN decision 7):
+// The crypto every other module uses, injected rather than imported (docs/architecture.md, "Injected, not imported"):
 // noble everywhere, with Moddable's native `crypt` taking over SHA-256, HMAC, HKDF and AES-GCM
 // on the device (docs/crypto.md). Implementations must match each other byte for byte on the
 // Wycheproof vectors (hosttest/vectors), and refuse the same inputs with the same CryptoError codes.

@@ -1,4 +1,4 @@
-// The device Clock (DESIGN decision 10) over Moddable's Timer and Time.ticks. Time.ticks is a
+// The device Clock (modules/core/clock.ts) over Moddable's Timer and Time.ticks. Time.ticks is a
 // signed 32-bit millisecond count that wraps after 24.8 days, and a pacemaker runs for years, so
 // now() accumulates Time.delta steps into an exact millisecond count; a slow repeating timer
 // samples it so that no two samples are ever a whole wrap apart.
