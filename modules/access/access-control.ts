@@ -8,6 +8,7 @@ import { Admission } from './admission.js';
 import { Alerts } from './alerts.js';
 import { Authenticator } from './authenticator.js';
 import { Authorizer } from './authorizer.js';
+import type { CommandPolicy } from '../channel/commands.js';
 import { EmergencyArm } from './emergency.js';
 import { IdentityService } from './identity.js';
 import { Lockout } from './lockout.js';
@@ -20,6 +21,7 @@ import { PhysicalPresence } from './presence.js';
 import { TrustStore } from './trust-store.js';
 import type { TrustConfig } from './trust-store.js';
 import { TrustedTime } from './trusted-time.js';
+import { meteredPolicy, WorkMeter } from './work-meter.js';
 
 export interface AccessDeps {
   readonly clock: Clock;
@@ -47,7 +49,9 @@ export class AccessControl {
   readonly admission: Admission;
   readonly alerts: Alerts;
   readonly authenticator: Authenticator;
-  readonly authorizer: Authorizer;
+  /** The policy table's authorizer, with bonded phones' work metered (work-meter.ts). */
+  readonly authorizer: Required<CommandPolicy>;
+  readonly work: WorkMeter;
   readonly pairingCode: PairingCodeExchange;
 
   constructor(readonly deps: AccessDeps) {
@@ -60,14 +64,15 @@ export class AccessControl {
     this.identity = new IdentityService(crypto, deps.identities, this.trust, this.time);
     this.lockout = new Lockout(clock, counters);
     this.admission = new Admission(clock, this.lockout, this.presence);
-    this.alerts = new Alerts(counters);
+    this.alerts = new Alerts(counters, deps.bonds);
     this.pairingCode = new PairingCodeExchange({ clock, crypto, bonds: deps.bonds, audit, display: (line) => deps.display?.(line) });
     this.authenticator = new Authenticator({
       clock, crypto, trust: this.trust, time: this.time, bonds: deps.bonds, pairing: this.pairing,
       emergency: this.emergency, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,
       onBonded: (handshakeHash, keyId) => this.pairingCode.bonded(handshakeHash, keyId),
     });
-    this.authorizer = new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal));
+    this.work = new WorkMeter(clock);
+    this.authorizer = meteredPolicy(new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal)), this.work);
   }
 
   /**

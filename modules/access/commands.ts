@@ -22,8 +22,9 @@ function record(entries: [string, CborValue | undefined][]): Map<string, CborVal
   return out;
 }
 
+/** A phone reads and acknowledges its own view; clinic programmers share one. */
 function audienceOf(session: SessionView): Audience {
-  return session.principal.role === 'patient' ? 'patient' : 'clinician';
+  return session.principal.role === 'patient' ? session.principal.keyId : 'clinician';
 }
 
 function pairingSession(session: SessionView) {

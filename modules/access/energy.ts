@@ -20,6 +20,8 @@ export const ENERGY_COST_UJ = Object.freeze({
   'crypto.sha256.block': 1,
   /** One 64-byte block of AEAD encryption or decryption. */
   'crypto.aead.block': 1,
+  /** Writing one audit entry (a NOR program of about 100 bytes, its share of a sector erase). */
+  'storage.audit-entry': 30,
 });
 
 export type EnergyOp = keyof typeof ENERGY_COST_UJ;

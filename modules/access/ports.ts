@@ -16,11 +16,14 @@ export interface Bond {
   readonly staticKey: Uint8Array;
   /** Trusted device time of bonding, in seconds since the Unix epoch; 0 when the clock was unknown. */
   readonly bondedAt: number;
+  /** This phone's acknowledged alerts: for each kind of alerts.ts ALERT_KINDS, the raise count it has seen. */
+  readonly alertsSeen?: readonly number[];
 }
 
 /** Bonds kept sealed under the device key (storage). */
 export interface BondStore {
   list(): Bond[];
+  /** Adds the bond, or replaces the one with the same key id. */
   add(bond: Bond): void;
   /** Returns false when no bond has this key id. */
   remove(keyId: Uint8Array): boolean;

@@ -6,6 +6,7 @@ import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
 import { statusName } from '../channel/status.js';
 import { encodeAuditEntry } from '../storage/audit-entry.js';
+import { AuditRuns } from '../storage/audit-runs.js';
 import type { CounterName } from '../storage/counters.js';
 import type { Storage } from '../storage/storage.js';
 import { KEY_ID_BYTES } from './key-id.js';
@@ -77,13 +78,16 @@ export class StorageBonds implements BondStore {
     for (const item of this.storage.bonds.list()) {
       const v = decode(item.value);
       if (!Array.isArray(v) || !(v[0] instanceof Uint8Array) || typeof v[1] !== 'number' || item.id.length !== KEY_ID_BYTES) continue;
-      out.push({ keyId: item.id, staticKey: v[0], bondedAt: v[1] });
+      const seen = Array.isArray(v[2]) && v[2].every((n) => typeof n === 'number') ? { alertsSeen: v[2] as number[] } : {};
+      out.push({ keyId: item.id, staticKey: v[0], bondedAt: v[1], ...seen });
     }
     return out;
   }
 
   add(bond: Bond): void {
-    this.storage.bonds.put(bond.keyId, encodeCbor([bond.staticKey, bond.bondedAt]));
+    const fields: CborValue[] = [bond.staticKey, bond.bondedAt];
+    if (bond.alertsSeen) fields.push(bond.alertsSeen.slice());
+    this.storage.bonds.put(bond.keyId, encodeCbor(fields));
   }
 
   remove(keyId: Uint8Array): boolean {
@@ -127,10 +131,15 @@ export class StorageTrustState implements TrustStateStore {
 
 /** Audit events into storage's hash-chained log, and its entries out for access.audit.read. */
 export class StorageAudit implements AuditSink, AuditReader {
-  constructor(private readonly storage: Storage) {}
+  /** Access events repeat (a phone's same command over and over): runs are summarised (audit-runs.ts). */
+  private readonly runs: AuditRuns;
+
+  constructor(private readonly storage: Storage) {
+    this.runs = new AuditRuns((event) => storage.log(event));
+  }
 
   append(event: AccessAuditEvent): void {
-    this.storage.log({
+    this.runs.append({
       event: event.type,
       actor: { role: event.role, keyId: event.keyId ? toHex(event.keyId) : '' },
       // Storage keeps outcomes short (16 characters): the code here, its name in the detail.
