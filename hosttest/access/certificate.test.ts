@@ -7,6 +7,7 @@ import { checkCertificate, decodeClaims, encodeClaims, issueCertificate, readCer
 import { keyIdOf } from '../../modules/access/key-id.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
+import { MAX_FORWARD_JUMP } from '../../modules/access/trusted-time.js';
 import { utf8 } from '../../modules/core/bytes.js';
 import { decodeSign1, signSign1 } from '../../modules/core/cose.js';
 import { crypto, Device, ed25519Pair, NOW, x25519Pair, YEAR } from '../../host/fixtures/access-device.js';
@@ -101,7 +102,7 @@ describe('access: certificates', () => {
 
   it('with the clock unknown, checks expiry against the persistent time floor and skips not-before', () => {
     const d = new Device();
-    d.access.time.set(NOW);
+    d.access.time.set(NOW, { vouches: true });
     d.reboot();
     assert.equal(d.access.time.now(), undefined);
     const key = x25519Pair(d.prng).publicKey;
@@ -109,13 +110,14 @@ describe('access: certificates', () => {
     assert.equal(check(d, d.certificate('clinician', key, { notBefore: NOW + YEAR, notAfter: NOW + 2 * YEAR }), key), 0);
   });
 
-  it('sets time only forward of the floor and within one year of the best known time', () => {
+  it('sets time only forward of the best known time and within one year of what the device vouches for', () => {
     const d = new Device();
     assert.deepEqual(d.access.time.set(NOW), { ok: true });
     d.clock.advance(5000);
     assert.equal(d.access.time.now(), NOW + 5);
     assert.deepEqual(d.access.time.set(NOW - 1), { ok: false, status: AccessStatus.TIME_REFUSED });
-    assert.deepEqual(d.access.time.set(NOW + 2 * YEAR), { ok: false, status: AccessStatus.TIME_REFUSED });
+    assert.deepEqual(d.access.time.set(d.access.time.vouched() + MAX_FORWARD_JUMP + 1), { ok: false, status: AccessStatus.TIME_REFUSED });
+    assert.deepEqual(d.access.time.set(NOW, { vouches: true }), { ok: true }, 'the manufacturer with presence moves the floor');
     d.reboot();
     assert.deepEqual(d.access.time.set(NOW - 10), { ok: false, status: AccessStatus.TIME_REFUSED }, 'the floor survives reboot');
   });

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { issueCertificate } from '../../modules/access/certificate.js';
 import { PAIRING } from '../../modules/access/pairing.js';
 import { EMERGENCY } from '../../modules/access/principal.js';
+import { BUILD_TIME, MAX_FORWARD_JUMP } from '../../modules/access/trusted-time.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import type { KeyPair } from '../../modules/channel/noise/suite.js';
@@ -14,7 +15,7 @@ import { ClientError, ProgrammerClient } from '../../programmer/client.js';
 import { centralLink } from '../../host/ble/central-link.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
 import { run, settle } from '../../host/board/drive.js';
-import { programmerIdentity } from '../../host/board/programmer-session.js';
+import { programmerIdentity, programmerSession } from '../../host/board/programmer-session.js';
 import type { ProgrammerIdentity } from '../../host/board/programmer-session.js';
 import { SimBoard } from '../../host/board/sim-board.js';
 import type { Booted } from '../../host/board/sim-board.js';
@@ -121,6 +122,35 @@ describe('attack review (issue 12), through the assembled firmware over BLE', ()
       await again.close();
       b.button(false);
       b.firmware.stop();
+    });
+  });
+
+  describe('2. one clinician session cannot expire every certificate', () => {
+    it('81 time.set calls leave the floor where the device can vouch for it; after a reset clinicians and the manufacturer still get in', async () => {
+      const board = new SimBoard();
+      const b = board.boot();
+      await run(b.clock, 1000);
+      const rogue = await programmerSession(b);
+      const request = (seconds: number) => settle(b.clock, rogue.client.request('access.time.set', new Map([['seconds', seconds]])));
+      const statuses: number[] = [];
+      for (let i = 0; i < 81; i++) statuses.push((await request(Math.min(BUILD_TIME + (i + 1) * MAX_FORWARD_JUMP, 0xffffffff))).status);
+      assert.equal(statuses.filter((st) => st === Status.OK).length, 1, 'one step of at most a year, then refused');
+      const time = (await settle(b.clock, rogue.client.request('access.time.get', new Map()))).result as CborMap;
+      const ranSeconds = Math.ceil(b.clock.now() / 1000);
+      assert.ok((time.get('floor') as number) <= BUILD_TIME + ranSeconds, `floor ${String(time.get('floor'))}`);
+      rogue.central.disconnect();
+      b.firmware.stop();
+
+      const after = board.boot(); // a reset: the clock is unknown, the floor is what was written
+      await run(after.clock, 1000);
+      for (const role of ['clinician', 'manufacturer'] as const) {
+        const s = await programmerSession(after, programmerIdentity(role, role === 'clinician' ? 5 : 7));
+        const whoami = (await settle(after.clock, s.client.request('access.whoami', new Map()))).result as CborMap;
+        assert.equal(whoami.get('role'), role, `${role} certificates valid until 2096 still work`);
+        s.central.disconnect();
+        await run(after.clock, 10);
+      }
+      after.firmware.stop();
     });
   });
 });

@@ -63,7 +63,7 @@ describe('access: over the real storage', () => {
     assert.ok(bonded.ok && bonded.principal.role === 'patient');
     const rotation = ed25519Pair(d.prng);
     assert.equal(d.access.trust.applyUpdate(signTrustUpdate(crypto, d.root, { sequence: 1, rotationRoot: rotation.publicKey, revoked: [new Uint8Array(8).fill(5)] })), 0);
-    assert.equal(d.access.time.set(1_800_000_000).ok, true);
+    assert.equal(d.access.time.set(1_800_000_000, { vouches: true }).ok, true);
     for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) assert.equal(d.strangerAttempt(), Status.UNKNOWN_PEER);
     assert.equal(d.strangerAttempt(), 40 /* LOCKED_OUT */);
 

@@ -54,8 +54,10 @@ export function accessCommands(access: AccessControl): CommandSpec[] {
       name: 'access.time.set',
       args: s.struct({ seconds: s.uint32() }),
       maxArgBytes: 24,
-      handler: ({ seconds }) => {
-        const result = access.time.set(seconds);
+      handler: ({ seconds }, { session }) => {
+        // Only the manufacturer at the device may move the persistent floor beyond what the device vouches for.
+        const vouches = session.principal.role === 'manufacturer' && session.physicalPresence();
+        const result = access.time.set(seconds, { vouches });
         return result.ok ? ok() : fail(result.status);
       },
     }),
