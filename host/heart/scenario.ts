@@ -10,9 +10,13 @@ export type AtrialRhythm =
   | { kind: 'none' };
 
 export interface Conduction {
-  /** Antegrade AV conduction time. */
+  /** Antegrade AV conduction time (the first of a Wenckebach group). */
   prMs: number;
-  block: 'none' | '2:1' | 'complete';
+  /** Each conducted beat's PR varies by up to this much either way. */
+  prJitterMs: number;
+  block: 'none' | '2:1' | 'complete' | 'wenckebach';
+  /** Mobitz I: `beats` conducted with the PR growing by incrementMs, incrementMs/2, …, then one blocked. */
+  wenckebach: { beats: number; incrementMs: number } | null;
   /** The AV node conducts nothing else for this long after it conducts (either way). */
   nodeRefractoryMs: number;
   /** Retrograde VA conduction time after a ventricular activation, or null when there is none. */
@@ -22,6 +26,7 @@ export interface Conduction {
 export type Episode =
   | { fromMs: number; toMs: number; type: 'sinus-arrest' }
   | { fromMs: number; toMs: number; type: 'noise'; chamber: 'A' | 'V'; intervalMs: number }
+  | { fromMs: number; toMs: number; type: 'rhythm'; atrium: AtrialRhythm }
   | { fromMs: number; toMs: number; type: 'lead-off'; chamber: 'A' | 'V' | 'both' };
 
 export type TimedEvent =
@@ -43,6 +48,8 @@ export interface Scenario {
   pvc: { probability: number; couplingMs: number } | null;
   /** Premature atrial contractions after an atrial activation. */
   pac: { probability: number; couplingMs: number } | null;
+  /** Far-field sensing of atrial pace artefacts on the ventricular lead, `delayMs` after the pace. */
+  crosstalk: { probability: number; delayMs: number } | null;
   episodes: Episode[];
   events: TimedEvent[];
   /** Parameter changes the scenario needs on top of the nominals (e.g. ATR on); `--set` overrides them. */
@@ -79,24 +86,41 @@ function str<T extends string>(v: unknown, field: string, values: readonly T[]):
 
 const HOUR = 3600_000;
 
-function atrium(v: unknown): AtrialRhythm {
-  const o = obj(v, 'atrium');
-  const kind = str(o.kind, 'atrium.kind', ['sinus', 'flutter', 'fibrillation', 'none'] as const);
+function atrium(v: unknown, field = 'atrium'): AtrialRhythm {
+  const o = obj(v, field);
+  const kind = str(o.kind, `${field}.kind`, ['sinus', 'flutter', 'fibrillation', 'none'] as const);
   if (kind === 'sinus') {
-    only(o, 'atrium', ['kind', 'rateBpm', 'jitterMs']);
-    return { kind, rateBpm: num(o.rateBpm, 'atrium.rateBpm', 10, 250), jitterMs: num(o.jitterMs ?? 0, 'atrium.jitterMs', 0, 200) };
+    only(o, field, ['kind', 'rateBpm', 'jitterMs']);
+    return { kind, rateBpm: num(o.rateBpm, `${field}.rateBpm`, 10, 250), jitterMs: num(o.jitterMs ?? 0, `${field}.jitterMs`, 0, 200) };
   }
   if (kind === 'flutter') {
-    only(o, 'atrium', ['kind', 'cycleMs']);
-    return { kind, cycleMs: num(o.cycleMs, 'atrium.cycleMs', 130, 400) };
+    only(o, field, ['kind', 'cycleMs']);
+    return { kind, cycleMs: num(o.cycleMs, `${field}.cycleMs`, 130, 400) };
   }
   if (kind === 'fibrillation') {
-    only(o, 'atrium', ['kind', 'minMs', 'maxMs']);
-    const minMs = num(o.minMs, 'atrium.minMs', 130, 400);
-    return { kind, minMs, maxMs: num(o.maxMs, 'atrium.maxMs', minMs, 400) };
+    only(o, field, ['kind', 'minMs', 'maxMs']);
+    const minMs = num(o.minMs, `${field}.minMs`, 130, 400);
+    return { kind, minMs, maxMs: num(o.maxMs, `${field}.maxMs`, minMs, 400) };
   }
-  only(o, 'atrium', ['kind']);
+  only(o, field, ['kind']);
   return { kind };
+}
+
+function wenckebach(c: Json, block: Conduction['block']): Conduction['wenckebach'] {
+  if (block !== 'wenckebach') {
+    if (c.wenckebach !== undefined && c.wenckebach !== null) throw new ScenarioError('conduction.wenckebach', 'only with block "wenckebach"');
+    return null;
+  }
+  const w = obj(c.wenckebach, 'conduction.wenckebach');
+  only(w, 'conduction.wenckebach', ['beats', 'incrementMs']);
+  return { beats: Math.round(num(w.beats, 'conduction.wenckebach.beats', 1, 20)), incrementMs: num(w.incrementMs, 'conduction.wenckebach.incrementMs', 0, 300) };
+}
+
+function crosstalk(v: unknown): Scenario['crosstalk'] {
+  if (v === null || v === undefined) return null;
+  const o = obj(v, 'crosstalk');
+  only(o, 'crosstalk', ['probability', 'delayMs']);
+  return { probability: num(o.probability, 'crosstalk.probability', 0, 1), delayMs: num(o.delayMs, 'crosstalk.delayMs', 0, 150) };
 }
 
 function premature(v: unknown, field: string): { probability: number; couplingMs: number } | null {
@@ -109,7 +133,7 @@ function premature(v: unknown, field: string): { probability: number; couplingMs
 function episode(v: unknown, i: number): Episode {
   const field = `episodes[${i}]`;
   const o = obj(v, field);
-  const type = str(o.type, `${field}.type`, ['sinus-arrest', 'noise', 'lead-off'] as const);
+  const type = str(o.type, `${field}.type`, ['sinus-arrest', 'noise', 'lead-off', 'rhythm'] as const);
   const fromMs = num(o.fromMs, `${field}.fromMs`, 0, 24 * HOUR);
   const toMs = num(o.toMs, `${field}.toMs`, fromMs, 24 * HOUR);
   if (type === 'sinus-arrest') {
@@ -118,7 +142,11 @@ function episode(v: unknown, i: number): Episode {
   }
   if (type === 'noise') {
     only(o, field, ['type', 'fromMs', 'toMs', 'chamber', 'intervalMs']);
-    return { type, fromMs, toMs, chamber: str(o.chamber, `${field}.chamber`, ['A', 'V'] as const), intervalMs: num(o.intervalMs, `${field}.intervalMs`, 5, 124) };
+    return { type, fromMs, toMs, chamber: str(o.chamber, `${field}.chamber`, ['A', 'V'] as const), intervalMs: num(o.intervalMs, `${field}.intervalMs`, 5, 250) };
+  }
+  if (type === 'rhythm') {
+    only(o, field, ['type', 'fromMs', 'toMs', 'atrium']);
+    return { type, fromMs, toMs, atrium: atrium(o.atrium, `${field}.atrium`) };
   }
   only(o, field, ['type', 'fromMs', 'toMs', 'chamber']);
   return { type, fromMs, toMs, chamber: str(o.chamber, `${field}.chamber`, ['A', 'V', 'both'] as const) };
@@ -149,11 +177,12 @@ function timedEvent(v: unknown, i: number): TimedEvent {
 /** Parses and checks a scenario (the parsed JSON value). */
 export function parseScenario(value: unknown): Scenario {
   const o = obj(value, 'scenario');
-  only(o, 'scenario', ['name', 'description', 'atrium', 'conduction', 'escapeBpm', 'atrialRefractoryMs', 'ventricularRefractoryMs', 'pvc', 'pac', 'episodes', 'events', 'params']);
+  only(o, 'scenario', ['name', 'description', 'atrium', 'conduction', 'escapeBpm', 'atrialRefractoryMs', 'ventricularRefractoryMs', 'pvc', 'pac', 'crosstalk', 'episodes', 'events', 'params']);
   if (typeof o.name !== 'string' || !/^[a-z0-9-]{1,40}$/.test(o.name)) throw new ScenarioError('name', 'expected lower-case words joined by -');
   const rhythm = atrium(o.atrium);
   const c = obj(o.conduction, 'conduction');
-  only(c, 'conduction', ['prMs', 'block', 'nodeRefractoryMs', 'retrogradeVaMs']);
+  only(c, 'conduction', ['prMs', 'prJitterMs', 'block', 'wenckebach', 'nodeRefractoryMs', 'retrogradeVaMs']);
+  const block = str(c.block, 'conduction.block', ['none', '2:1', 'complete', 'wenckebach'] as const);
   const episodes = o.episodes ?? [];
   const events = o.events ?? [];
   if (!Array.isArray(episodes)) throw new ScenarioError('episodes', 'expected an array');
@@ -164,7 +193,9 @@ export function parseScenario(value: unknown): Scenario {
     atrium: rhythm,
     conduction: {
       prMs: num(c.prMs, 'conduction.prMs', 40, 600),
-      block: str(c.block, 'conduction.block', ['none', '2:1', 'complete'] as const),
+      prJitterMs: num(c.prJitterMs ?? 0, 'conduction.prJitterMs', 0, 200),
+      block,
+      wenckebach: wenckebach(c, block),
       nodeRefractoryMs: num(c.nodeRefractoryMs, 'conduction.nodeRefractoryMs', 100, 1000),
       retrogradeVaMs: c.retrogradeVaMs === null || c.retrogradeVaMs === undefined ? null : num(c.retrogradeVaMs, 'conduction.retrogradeVaMs', 50, 600),
     },
@@ -173,6 +204,7 @@ export function parseScenario(value: unknown): Scenario {
     ventricularRefractoryMs: num(o.ventricularRefractoryMs, 'ventricularRefractoryMs', 100, 500),
     pvc: premature(o.pvc, 'pvc'),
     pac: premature(o.pac, 'pac'),
+    crosstalk: crosstalk(o.crosstalk),
     episodes: episodes.map(episode),
     events: events.map(timedEvent),
     params: o.params === undefined ? {} : (obj(o.params, 'params') as Partial<PacingParameters>),

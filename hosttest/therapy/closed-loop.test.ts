@@ -1,17 +1,19 @@
-// Every scenario in every mode for 10 simulated minutes, judged by the trace checker at 1 ms, plus
-// the scenario properties that need more than a pass: PMT exists without protection (J4), ATR
-// switches and returns (J6), and each mode's defining response.
+// Scenario properties that need more than a pass: PMT exists without protection (J4) and slow
+// PMT is broken with it (J5), ATR switches and returns (J6), each mode's defining response, AV
+// delays, rate response, determinism. The matrix of every scenario in every mode is
+// hosttest/heart/matrix.test.ts (a seed-sampled subset) and `npm run heart:matrix` (all of it).
 import assert from 'node:assert/strict';
 import type { Marker } from '../../modules/therapy/markers.js';
-import { PROGRAMMABLE_MODES } from '../../modules/therapy/modes.js';
 import type { Mode } from '../../modules/therapy/modes.js';
-import { loadScenario, runClosedLoop, SCENARIO_NAMES } from '../../host/heart/closed-loop.js';
+import { loadScenario, runClosedLoop } from '../../host/heart/closed-loop.js';
 import type { LoopOptions, LoopResult } from '../../host/heart/closed-loop.js';
 
-const PACING_MODES = PROGRAMMABLE_MODES.filter((m): m is Exclude<Mode, 'Off'> => m !== 'Off');
+const MODIFIERS = new Set(['-Hy', '-Sr', '↑', '↓']);
 
+/** A checked run; its markers without the modifiers (§4.8), which qualify the pace before them, so tests read event sequences. */
 function run(scenario: string, mode: Mode, extra: Partial<LoopOptions> = {}): LoopResult {
-  return runClosedLoop({ scenario: loadScenario(scenario), mode, minutes: 10, seed: 7, ...extra });
+  const r = runClosedLoop({ scenario: loadScenario(scenario), mode, minutes: 10, seed: 7, ...extra });
+  return { ...r, markers: r.markers.filter((m) => !MODIFIERS.has(m.type)) };
 }
 
 function explain(r: LoopResult): string {
@@ -20,28 +22,7 @@ function explain(r: LoopResult): string {
 
 const count = (markers: Marker[], type: string): number => markers.filter((m) => m.type === type).length;
 
-describe('therapy closed loop: every scenario in every mode, 10 simulated minutes, 1 ms', function () {
-  let started = 0;
-  let runs = 0;
-  before(() => {
-    started = Date.now();
-  });
-  after(() => {
-    console.log(`      ${runs} runs of 10 simulated minutes in ${Date.now() - started} ms wall time`);
-  });
-
-  for (const name of SCENARIO_NAMES) {
-    it(`${name}: ${PACING_MODES.length} modes pass every property`, () => {
-      const scenario = loadScenario(name);
-      for (const [i, mode] of PACING_MODES.entries()) {
-        const r = runClosedLoop({ scenario, mode, minutes: 10, seed: 1000 + i });
-        runs++;
-        assert.equal(r.verdict, 'pass', `${name} ${mode}:\n${explain(r)}`);
-        assert.ok(r.markers.length > 100, `${name} ${mode}: only ${r.markers.length} markers`);
-      }
-    });
-  }
-
+describe('therapy closed loop: Off', () => {
   it('Off paces nothing and marks no senses', () => {
     const r = run('normal-sinus', 'Off');
     assert.deepEqual(r.markers.map((m) => m.type).filter((t) => t !== 'POR' && t !== 'PRM' && t !== 'VS'), []);
