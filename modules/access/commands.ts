@@ -137,6 +137,17 @@ export function accessCommands(access: AccessControl): CommandSpec[] {
       },
     }),
     defineCommand({
+      // First contact (docs/access-control.md, "First contact"): the device's static key and the
+      // device certificate that binds it, for a programmer that learned the key over XX to check.
+      name: 'access.identity.get',
+      args: NO_ARGS,
+      maxArgBytes: 1,
+      handler: () => {
+        const identity = access.identity.identity();
+        return ok(record([['staticKey', identity.staticPublic], ['certificate', identity.certificate ?? null]]));
+      },
+    }),
+    defineCommand({
       name: 'access.keys.list',
       args: NO_ARGS,
       maxArgBytes: 1,

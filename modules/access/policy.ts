@@ -56,6 +56,7 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'access.alerts.read': row(['patient', 'clinician'], REMOTE, READ),
   'access.alerts.ack': row(['patient', 'clinician'], REMOTE, LOG),
   'access.audit.read': row(['clinician'], REMOTE, LOG),
+  'access.identity.get': row(['clinician', 'manufacturer'], REMOTE, READ),
   'access.keys.list': row(['clinician', 'manufacturer'], REMOTE, READ),
   'access.keys.update': row(['manufacturer'], PRESENCE, LOG),
   'access.provision': row(['manufacturer'], PRESENCE, LOG),
