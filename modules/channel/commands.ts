@@ -115,6 +115,11 @@ export class CommandDispatcher {
     return [...this.table.keys()].sort();
   }
 
+  /** The registered commands, sorted by name (for tools that generate requests from the schemas). */
+  specs(): CommandSpec[] {
+    return this.names().map((name) => this.table.get(name)!);
+  }
+
   /**
    * Handles one decrypted request and returns the encoded response. Synchronous unless the
    * handler returns a promise. Never throws for any input bytes.

@@ -20,7 +20,7 @@ import { Prng } from '../../host/lib/prng.js';
 
 export interface FuzzProperty {
   readonly name: string;
-  property(): fc.IProperty<any>;
+  property(): fc.IProperty<any> | fc.IAsyncProperty<any>;
 }
 
 function fail(message: string): never {

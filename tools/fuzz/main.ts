@@ -46,7 +46,7 @@ function plan(properties: readonly WeightedProperty[], o: Options): number[] {
   return shares;
 }
 
-function main(args: string[]): number {
+async function main(args: string[]): Promise<number> {
   let o: Options;
   try {
     o = parse(args);
@@ -62,23 +62,23 @@ function main(args: string[]): number {
   const failures = new Map<string, string>();
   let ran = 0;
   const started = performance.now();
-  properties.forEach((p, i) => {
+  for (const [i, p] of properties.entries()) {
     const t0 = performance.now();
-    const result = fc.check(p.property(), { numRuns: counts[i], seed: o.seed });
+    const result = await fc.check(p.property(), { numRuns: counts[i], seed: o.seed });
     ran += result.numRuns;
     const seconds = ((performance.now() - t0) / 1000).toFixed(1);
     if (!result.failed) {
       console.log(`  ok   ${p.name}: ${result.numRuns} cases, ${seconds} s`);
-      return;
+      continue;
     }
     const message = result.errorInstance instanceof Error ? result.errorInstance.message : String(result.errorInstance);
-    console.log(`  FAIL ${p.name} after ${result.numRuns} cases (${seconds} s)\n${fc.defaultReportMessage(result)}`);
+    console.log(`  FAIL ${p.name} after ${result.numRuns} cases (${seconds} s): ${message}\n${fc.defaultReportMessage(result)}`);
     console.log(`       replay: npm run fuzz -- ${p.name.split(':')[0]} --runs ${counts[i]} --seed ${result.seed}  (path ${result.counterexamplePath})`);
     if (!failures.has(message)) failures.set(message, p.name);
-  });
+  }
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
   console.log(`${ran} cases, ${failures.size} unique failures, ${seconds} s`);
   return failures.size === 0 ? 0 : 1;
 }
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));
