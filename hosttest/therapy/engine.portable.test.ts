@@ -12,6 +12,7 @@ import { checkTrace } from '../../host/heart/checker.js';
 import { VirtualHeart } from '../../host/heart/heart.js';
 import { parseScenario } from '../../host/heart/scenario.js';
 import { VirtualClock } from '../../host/sim/virtual-clock.js';
+import { engineBench, gaps } from './engine-bench.js';
 
 function loop(name: string, mode: Mode, minutes: number) {
   const scenario = parseScenario(JSON.parse(testHost().readText(`host/heart/scenarios/${name}.json`)));
@@ -53,5 +54,20 @@ describe('therapy core (portable)', () => {
       const t = r.markers.filter((m) => m.type === chamber).map((m) => m.t);
       for (let i = 1; i < t.length; i++) ok(t[i] - t[i - 1] >= 293, `${chamber} at ${t[i]}`);
     }
+  });
+
+  it('noise on the ventricular lead never inhibits DDD pacing, and crosstalk gets a safety pace', () => {
+    for (const every of [20, 65, 100, 150, 200, 250]) {
+      const b = engineBench({ mode: 'DDD', lrl: 60 });
+      b.train('V', 5000, 25000, every);
+      b.run(26000);
+      const vp = b.times(['VP'], 6000, 25000);
+      ok(vp.length >= 18 && Math.max(...gaps(vp)) <= 1001, `noise every ${every} ms: ${vp.length} paces`);
+      equal(b.times(['VS', 'PVC'], 5000 + 2 * every + 1, 25000).length, 0, `noise every ${every} ms credited`);
+    }
+    const x = engineBench({ mode: 'DDD', lrl: 60 });
+    x.onPace((chamber, t) => { if (chamber === 'A') x.at(t + 60, () => x.engine.sense('V')); });
+    x.run(20000);
+    ok(x.times(['VP']).length >= 19 && x.times(['VSP']).length === x.times(['VP']).length, 'a safety pace for every artefact');
   });
 });

@@ -6,7 +6,7 @@ export const HISTOGRAM_FIRST_PPM = 30;
 export const HISTOGRAM_BIN_PPM = 10;
 export const HISTOGRAM_BINS = 18;
 
-const COUNTED = Object.freeze(['AS', 'AP', 'AR', 'AN', 'VS', 'VP', 'VR', 'VN', 'PVC', 'ATR-FB', 'PMT', 'PVP', 'MAG-ON'] as const);
+const COUNTED = Object.freeze(['AS', 'AT', 'AP', 'AR', 'AN', 'VS', 'VP', 'VR', 'VN', 'PVC', 'ATR-FB', 'PMT', 'PVP', 'VSP', 'MAG-ON'] as const);
 type Counted = (typeof COUNTED)[number];
 const HISTOGRAMMED = Object.freeze(['AS', 'AP', 'VS', 'VP'] as const);
 type Histogrammed = (typeof HISTOGRAMMED)[number];
@@ -34,14 +34,16 @@ export class Counters {
 
   record(t: number, type: MarkerType): void {
     if ((COUNTED as readonly string[]).includes(type)) this.counts[type as Counted]++;
-    if (!(HISTOGRAMMED as readonly string[]).includes(type)) return;
-    const chamber = type[0] as 'A' | 'V';
+    // An AT is an atrial sense faster than the URL: it belongs in the AS histogram.
+    const histogram = type === 'AT' ? 'AS' : type;
+    if (!(HISTOGRAMMED as readonly string[]).includes(histogram)) return;
+    const chamber = histogram[0] as 'A' | 'V';
     const previous = this.lastInChamber[chamber];
     this.lastInChamber[chamber] = t;
     if (previous === undefined || t <= previous) return;
     const ppm = 60000 / (t - previous);
     const bin = Math.min(HISTOGRAM_BINS - 1, Math.max(0, Math.floor((ppm - HISTOGRAM_FIRST_PPM) / HISTOGRAM_BIN_PPM)));
-    this.histograms[type as Histogrammed][bin]++;
+    this.histograms[histogram as Histogrammed][bin]++;
   }
 
   report(): CountersReport {
