@@ -20,7 +20,7 @@ import type { Booted } from '../../host/board/sim-board.js';
 import { ROOT } from '../../host/fixtures/update-fixture.js';
 import { Prng } from '../../host/lib/prng.js';
 
-const deviceCertificate = (subjectKey: Uint8Array, issuer = ROOT, role: 'device' | 'clinician' = 'device') =>
+const deviceCertificate = (subjectKey: Uint8Array, issuer: { secretKey: Uint8Array; publicKey: Uint8Array } = ROOT, role: 'device' | 'clinician' = 'device') =>
   issueCertificate(crypto, issuer, { role, subjectKey, serial: Uint8Array.of(1), notBefore: 0, notAfter: 4_000_000_000 });
 
 async function xxSession(b: Booted, who: ProgrammerIdentity) {
