@@ -209,9 +209,16 @@ class TraceChecker {
 
   /** Bounds of the cycle that started at the last boundary, under the set and state in force after its markers. */
   private finalize(): void {
+    if (this.cycle.finalized) return;
+    this.cycle.finalized = true;
+    this.bounds();
+    this.expectExtension();
+    this.startWindows();
+  }
+
+  /** The cycle's escape, upper-rate, tracking and AV bounds. */
+  private bounds(): void {
     const c = this.cycle;
-    if (c.finalized) return;
-    c.finalized = true;
     const p = this.p;
     const l = this.mode();
     const lri = interval(p.lrl);
@@ -226,8 +233,8 @@ class TraceChecker {
       c.minEscape = c.maxEscape = interval(magnetRate(this.battery));
     } else {
       let longest = base * (this.battery === 'ERP' ? 2 : 1);
-      // §5.9: rate smoothing caps each interval's growth over the previous one, in fallback too (not in asynchronous modes).
-      if (p.rateSmoothingDown !== 0 && this.prev !== undefined && l.response !== 'O') {
+      // §5.9: rate smoothing caps each interval's growth over the previous one, in inhibiting and tracking modes, in fallback too.
+      if (p.rateSmoothingDown !== 0 && this.prev !== undefined && (l.response === 'I' || l.response === 'D')) {
         const smoothed = Math.floor((this.prev * (100 + p.rateSmoothingDown)) / 100);
         c.smoothed = smoothed < longest;
         longest = Math.min(longest, smoothed);
@@ -238,14 +245,12 @@ class TraceChecker {
     }
     c.trackingLimit = uri;
     // §5.9 up: a tracked interval shrinks by at most the Up percentage.
-    if (p.rateSmoothingUp !== 0 && this.prev !== undefined && !this.magnet) {
+    if (p.rateSmoothingUp !== 0 && this.prev !== undefined && (l.response === 'I' || l.response === 'D')) {
       c.trackingLimit = Math.max(uri, Math.ceil((this.prev * (100 - p.rateSmoothingUp)) / 100));
     }
     // §5.3: the paced AV delay is fixed, or with Dynamic AV between its programmed minimum and the fixed delay.
     c.pav = p.dynamicAv ? [p.minDynamicAv, p.avDelay] : [p.avDelay, p.avDelay];
     c.sav = [Math.max(30, c.pav[0] + p.sensedAvOffset), Math.max(30, c.pav[1] + p.sensedAvOffset)];
-    this.expectExtension();
-    this.startWindows();
   }
 
   /** §5.4.4: a PVC extends the next PVARP, at most once every two cycles; PVARP exists where the ventricle is paced and the atrium sensed. */
@@ -452,8 +457,8 @@ class TraceChecker {
       this.p = POR_SET;
       this.atr = 'idle';
       this.prev = undefined;
-      this.cycle.finalized = false;
-      this.finalize();
+      // The refractory periods already running stay: a new timing base starts none mid-cycle.
+      this.bounds();
       this.cycle.minEscape = Math.min(minEscape, this.cycle.minEscape);
       this.cycle.maxEscape = Math.max(maxEscape, this.cycle.maxEscape);
       return;
