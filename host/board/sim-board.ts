@@ -12,6 +12,9 @@ import type { Slot } from '../../modules/bootloader/boot-record.js';
 import { selectBoot } from '../../modules/bootloader/boot-select.js';
 import { verifiedBank } from '../../modules/bootloader/bank-image.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
+import { splitPackage } from '../../modules/bootloader/package.js';
+import { openManifest } from '../../modules/bootloader/signed-manifest.js';
+import { Stager } from '../../modules/bootloader/stager.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { TrustStore } from '../../modules/access/trust-store.js';
 import type { FlashArea } from '../../modules/core/flash-area.js';
@@ -96,6 +99,16 @@ export class SimBoard {
     return sliceArea(this.bankFlash, 2 * BANK_BLOCKS, 2);
   }
 
+  /** Factory programming: the package's image, complete and trusted, in bank `slot`. */
+  install(pkg: Uint8Array, slot: Slot): void {
+    const { manifestBytes, image } = splitPackage(pkg);
+    const opened = openManifest(nobleProvider, manifestBytes, this.keys());
+    const bank = this.banks[slot];
+    const stager = Stager.start(bank, bankLayout(bank), nobleProvider, opened.manifest, opened.bytes);
+    stager.write(0, image);
+    if (!stager.complete) throw new Error('installed image did not complete');
+  }
+
   /** Power-on: the bootloader picks a bank (if the board has banks), then main starts the firmware. */
   boot(): Booted {
     const clock = virtualHost('esp32');
@@ -153,9 +166,14 @@ export class SimBoard {
     return booted;
   }
 
+  /** The update keys of the built-in trust root, as the bootloader and the firmware see them. */
+  private keys() {
+    return updateKeysFrom(new TrustStore(nobleProvider, TRUST, { load: () => undefined, save: () => {} }));
+  }
+
   /** The stage-2 bootloader: verifies the banks with the built-in root and writes its decision. */
   private runBootloader(): void {
-    const keys = updateKeysFrom(new TrustStore(nobleProvider, TRUST, { load: () => undefined, save: () => {} }));
+    const keys = this.keys();
     const inspect = (slot: Slot) => verifiedBank(this.banks[slot], bankLayout(this.banks[slot]), nobleProvider, keys);
     selectBoot(new BootRecordStore(this.bootArea), inspect, 0);
   }

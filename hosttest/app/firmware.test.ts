@@ -7,17 +7,12 @@ import { POLICY } from '../../modules/access/policy.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
-import { bankLayout } from '../../modules/bootloader/layout.js';
-import { splitPackage } from '../../modules/bootloader/package.js';
-import { openManifest } from '../../modules/bootloader/signed-manifest.js';
-import { Stager } from '../../modules/bootloader/stager.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap, CborValue } from '../../modules/core/cbor.js';
-import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
 import { BACKUP_INTERVAL_MS } from '../../modules/therapy-control/backup-pacer.js';
 import { HEARTBEAT_MS } from '../../modules/therapy/protocol.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
-import { image, makePackage, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { image, makePackage } from '../../host/fixtures/update-fixture.js';
 import { Prng } from '../../host/lib/prng.js';
 import { run, settle } from '../../host/board/drive.js';
 import { programmerSession } from '../../host/board/programmer-session.js';
@@ -288,19 +283,10 @@ describe('app: wiring', () => {
 });
 
 describe('app: trial boot of a new image', () => {
-  function stage(board: SimBoard, pkg: Uint8Array, slot: 0 | 1): void {
-    const { manifestBytes, image: bytes } = splitPackage(pkg);
-    const opened = openManifest(crypto, manifestBytes, updateKeys());
-    const bank = board.banks[slot];
-    const stager = Stager.start(bank, bankLayout(bank), crypto, opened.manifest, opened.bytes);
-    stager.write(0, bytes);
-    assert.ok(stager.complete);
-  }
-
   function updatedBoard(): SimBoard {
     const board = new SimBoard({ banks: true });
-    stage(board, makePackage({ version: [1, 0, 0], counter: 1, image: image(1, 4096) }), 0);
-    stage(board, makePackage({ version: [1, 1, 0], counter: 2, image: image(2, 4096) }), 1);
+    board.install(makePackage({ version: [1, 0, 0], counter: 1, image: image(1, 4096) }), 0);
+    board.install(makePackage({ version: [1, 1, 0], counter: 2, image: image(2, 4096) }), 1);
     new BootRecordStore(board.bootArea).write({ state: 'pending', confirmed: 0, trial: 1, note: 'activated' });
     return board;
   }
