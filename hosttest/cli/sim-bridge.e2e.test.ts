@@ -53,6 +53,11 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     await sim.waitFor((l) => l.topic === 'simulator' && l.text.startsWith('factory: device provisioned'), 30_000);
   });
 
+  afterEach(function () {
+    if (this.currentTest?.state !== 'failed') return;
+    console.error(`simulator stderr:\n${sim.stderr().slice(-3000)}\nlast lines:\n${sim.lines.slice(-15).map((l) => JSON.stringify(l)).join('\n')}`);
+  });
+
   after(async () => {
     await sim?.stop();
     rmSync(dir, { recursive: true, force: true });
@@ -176,6 +181,37 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     const stranger = await cli('interrogate', '--sim', sim.url, '--as', 'patient', '--json');
     assert.equal(stranger.code, 4);
     assert.match(stranger.err, /UNKNOWN_PEER/);
+  });
+
+  it('drives the board from /control: battery, heart scenario, reset button and power cut', async () => {
+    const ws = new WebSocket(`${sim.url}/control`);
+    await new Promise((resolve) => ws.once('open', resolve));
+    const replies = new Map<number, any>();
+    const consoleLines: { topic: string; text: string }[] = [];
+    ws.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      if (frame.event === 'console') consoleLines.push(frame);
+      else replies.set(frame.id, frame);
+    });
+    const request = async (id: number, frame: Record<string, unknown>) => {
+      ws.send(JSON.stringify({ id, ...frame }));
+      for (let waited = 0; !replies.has(id) && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
+      return replies.get(id);
+    };
+    assert.equal((await request(1, { op: 'battery', status: 'ERN' })).ok, true);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await cli('interrogate', '--sim', sim.url, '--json')).json().battery, 'ERN');
+    assert.equal((await request(2, { op: 'scenario', name: 'complete-av-block' })).ok, true);
+    const state = await request(3, { op: 'state' });
+    assert.deepEqual([state.scenario, state.battery, state.button], ['complete-av-block', { voltage: 2.6, status: 'ERN' }, false]);
+    const boots = () => consoleLines.filter((l) => l.topic === 'boot' && l.text.startsWith('IMPLANT-DEV firmware')).length;
+    for (const [id, op] of [[4, 'reboot'], [5, 'power-cut']] as const) {
+      const before = boots();
+      assert.equal((await request(id, { op })).ok, true);
+      for (let waited = 0; boots() === before && waited < 15000; waited += 100) await new Promise((r) => setTimeout(r, 100));
+      assert.equal(boots(), before + 1, `${op}: the board booted again`);
+    }
+    ws.close();
   });
 
   it('stops cleanly on Ctrl-C and a restart resumes from the stored state', async () => {

@@ -19,6 +19,8 @@ export interface RunningSim {
   readonly port: number;
   readonly lines: SimLine[];
   readonly child: ChildProcess;
+  /** What the simulator wrote to stderr (the board's crashes land here). */
+  stderr(): string;
   /** Resolves with the first line (already seen or to come) that matches, or rejects after timeoutMs. */
   waitFor(match: (line: SimLine) => boolean, timeoutMs: number): Promise<SimLine>;
   /** Ctrl-C: resolves with the exit code. */
@@ -60,6 +62,7 @@ export function startSim(stateDir: string, options: { fresh: boolean; timeoutMs?
       port,
       lines,
       child,
+      stderr: () => stderr,
       waitFor,
       stop: (timeoutMs = 15000) => {
         child.kill('SIGINT');
