@@ -67,7 +67,8 @@ function run(seed: number) {
     }, rng.int(1000, MINUTES * 60000 - 10000));
   }
   clock.runUntil(MINUTES * 60000);
-  return { scenario: scenario.name, log, verdict: checkTrace(markers, { programs, endMs: MINUTES * 60000, toleranceMs: 1, inputs }) };
+  const verdict = checkTrace(markers, { programs, endMs: MINUTES * 60000, toleranceMs: 1, inputs, episodes: scenario.episodes, truth: heart.truth });
+  return { scenario: scenario.name, log, verdict };
 }
 
 describe('therapy closed loop: handled during the run', () => {

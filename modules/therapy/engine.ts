@@ -452,12 +452,13 @@ export class PacingEngine {
 
   private onSense(chamber: Chamber, t: number): void {
     const letters = this.cycle.letters;
-    if (!this.senses(chamber, letters)) return;
-    // Every pulse reaches the noise detector and ATR, even one the channel then ignores (§5.5).
+    // Every pulse reaches the noise detector, even one the channel then ignores (§5.5), and even
+    // on a lead the mode does not sense: a mode change in the middle of noise finds it known.
     const blanked = chamber === 'V' && t < this.blankUntil;
     const sinceLast = t - this.lastPulse[chamber];
     this.lastPulse[chamber] = t;
     const noise = this.noise.pulse(chamber, t, blanked);
+    if (!this.senses(chamber, letters)) return;
     const uri = intervalOf(this.active.url);
     if (chamber === 'A' && sinceLast > 0) this.atr.atrialSense(t, uri);
     if (blanked || this.lastMarker[chamber] === t) return;
