@@ -3,14 +3,19 @@
 // client on a simulated central against the real GATT server, channel, access gate and policy.
 import assert from 'node:assert/strict';
 import { issueCertificate } from '../../modules/access/certificate.js';
+import { keyIdOf } from '../../modules/access/key-id.js';
 import { PAIRING } from '../../modules/access/pairing.js';
 import { EMERGENCY } from '../../modules/access/principal.js';
+import { AccessStatus } from '../../modules/access/status.js';
+import { signTrustUpdate } from '../../modules/access/trust-store.js';
 import { BUILD_TIME, MAX_FORWARD_JUMP } from '../../modules/access/trusted-time.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import type { KeyPair } from '../../modules/channel/noise/suite.js';
 import type { CborMap } from '../../modules/core/cbor.js';
 import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
+import { RecordKeys } from '../../modules/storage/record-keys.js';
+import type { Storage } from '../../modules/storage/storage.js';
 import { ClientError, ProgrammerClient } from '../../programmer/client.js';
 import { centralLink } from '../../host/ble/central-link.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
@@ -150,6 +155,49 @@ describe('attack review (issue 12), through the assembled firmware over BLE', ()
         s.central.disconnect();
         await run(after.clock, 10);
       }
+      after.firmware.stop();
+    });
+  });
+
+  describe('6. trust state fails closed', () => {
+    /** Flips a byte of the sealed trust record in the board's flash: it is there, but does not open. */
+    function damageTrustRecord(storage: Storage): void {
+      const slots = storage.records.keys().filter((k) => k >= RecordKeys.secrets && k < RecordKeys.secrets + RecordKeys.rangeSize).sort((a, b) => a - b);
+      const index = storage.secrets.list().findIndex((item) => new TextDecoder().decode(item.id) === 'access.trust');
+      const sealed = storage.records.get(slots[index])!.slice();
+      sealed[sealed.length - 1] ^= 1;
+      storage.records.put(slots[index], sealed);
+    }
+
+    it('a revoked clinician stays out when the trust record is damaged: certificates and updates are refused, audited and alerted', async () => {
+      const board = new SimBoard();
+      const b = board.boot();
+      await run(b.clock, 1000);
+      const revoked = programmerIdentity('clinician', 5);
+      const factory = await programmerSession(b, programmerIdentity('manufacturer', 7));
+      const update = signTrustUpdate(crypto, ROOT, { sequence: 1, revoked: [keyIdOf(crypto.sha256, revoked.staticKey.publicKey)] });
+      b.button(true);
+      assert.equal((await settle(b.clock, factory.client.request('access.keys.update', new Map([['update', update]])))).status, Status.OK);
+      b.button(false);
+      factory.central.disconnect();
+      await run(b.clock, 10);
+      await assert.rejects(connect(b, 'IK', revoked), refusedWith(AccessStatus.CERT_REVOKED));
+      b.firmware.stop();
+      damageTrustRecord(b.firmware.storage!);
+
+      const after = board.boot();
+      await run(after.clock, 1000);
+      await assert.rejects(connect(after, 'IK', revoked), refusedWith(AccessStatus.TRUST_STATE_DAMAGED), 'the revocation did not vanish');
+      await assert.rejects(connect(after, 'IK', programmerIdentity('clinician', 9)), refusedWith(AccessStatus.TRUST_STATE_DAMAGED), 'no certificate at all');
+      // The lockout has started (three failures); the manufacturer at the device gets past it, and is refused too.
+      after.button(true);
+      await run(after.clock, 1000); // the radio asks again each second whether to advertise
+      await assert.rejects(connect(after, 'IK', programmerIdentity('manufacturer', 7)), refusedWith(AccessStatus.TRUST_STATE_DAMAGED), 'so no trust update replays either');
+      after.button(false);
+      const access = after.firmware.access!;
+      assert.ok(access.alerts.pending('clinician').some((a) => a.kind === 'trust-damaged'));
+      assert.ok(after.firmware.storage!.audit.entries().some((e) => e.event === 'trust.damaged'));
+      assert.ok(after.console.some((e) => e.text.startsWith('trust anchors damaged')));
       after.firmware.stop();
     });
   });

@@ -18,6 +18,7 @@ import { policyFor } from './policy.js';
 import type { PairingEvent } from './pairing.js';
 import type { AuditReader, AuditSink, BondStore, CounterStore, IdentityStore, TrustStateStore } from './ports.js';
 import { PhysicalPresence } from './presence.js';
+import { AccessStatus } from './status.js';
 import { TrustStore } from './trust-store.js';
 import type { TrustConfig } from './trust-store.js';
 import { TrustedTime } from './trusted-time.js';
@@ -73,6 +74,7 @@ export class AccessControl {
     });
     this.work = new WorkMeter(clock);
     this.authorizer = meteredPolicy(new Authorizer(clock, audit, policyFor, (principal) => this.authenticator.confirm(principal)), this.work);
+    if (this.trust.damaged) this.trustDamaged();
   }
 
   /**
@@ -91,6 +93,13 @@ export class AccessControl {
   tamper(): void {
     this.deps.audit.append({ type: 'tamper', role: 'none', outcome: 0 });
     this.alerts.raise('tamper');
+  }
+
+  /** The saved trust anchors did not open (trust-store.ts fails closed): audited and announced at every boot. */
+  private trustDamaged(): void {
+    this.deps.audit.append({ type: 'trust.damaged', role: 'none', outcome: AccessStatus.TRUST_STATE_DAMAGED });
+    this.alerts.raise('trust-damaged');
+    this.deps.display?.('trust anchors damaged: certificates and updates refused until serviced');
   }
 
   private onPairing(event: PairingEvent): void {

@@ -21,6 +21,8 @@ export const ALERT_KINDS = Object.freeze([
   'bond-removed',
   /** The trust anchors changed (root rotation or revocation). */
   'trust-changed',
+  /** The saved trust anchors did not open: certificates and updates are refused until serviced. */
+  'trust-damaged',
 ] as const);
 
 export type AlertKind = (typeof ALERT_KINDS)[number];

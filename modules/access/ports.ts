@@ -53,8 +53,15 @@ export interface TrustState {
   readonly revoked: readonly Uint8Array[];
 }
 
+/** What loading the trust state found (see TrustStateStore.load). */
+export type TrustStateLoad = TrustState | undefined | 'damaged';
+
 export interface TrustStateStore {
-  load(): TrustState | undefined;
+  /**
+   * The saved state; undefined when no trust update was ever applied; 'damaged' when one was and
+   * its record is missing, does not open or parse, or is older than the last one applied.
+   */
+  load(): TrustStateLoad;
   save(state: TrustState): void;
 }
 

@@ -34,9 +34,7 @@ export const AccessStatus = Object.freeze({
   NO_SUCH_BOND: 47,
   /** The pairing-code exchange failed: a reveal that does not open its commitment (the bond is removed). */
   PAIRING_UNCONFIRMED: 48,
+  /** The saved trust anchors did not open: certificates, manifests and trust updates are refused (service needed). */
+  TRUST_STATE_DAMAGED: 49,
 });
 
-export function accessStatusName(code: number): string | undefined {
-  for (const name of Object.keys(AccessStatus) as (keyof typeof AccessStatus)[]) if (AccessStatus[name] === code) return name;
-  return undefined;
-}

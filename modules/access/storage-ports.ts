@@ -4,15 +4,14 @@
 import { toHex, utf8 } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
-import { statusName } from '../channel/status.js';
+import { statusName } from '../status/registry.js';
 import { encodeAuditEntry } from '../storage/audit-entry.js';
 import { AuditRuns } from '../storage/audit-runs.js';
 import type { CounterName } from '../storage/counters.js';
 import type { Storage } from '../storage/storage.js';
 import { KEY_ID_BYTES } from './key-id.js';
 import { FAILURES_AT_SUCCESS_COUNTER, FAILURES_COUNTER } from './lockout.js';
-import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, TrustState, TrustStateStore } from './ports.js';
-import { accessStatusName } from './status.js';
+import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, TrustState, TrustStateLoad, TrustStateStore } from './ports.js';
 import { TIME_FLOOR_COUNTER } from './trusted-time.js';
 
 /** Access counters kept in storage's dedicated monotonic counters (`scale` converts units). */
@@ -112,21 +111,39 @@ export class StorageIdentity implements IdentityStore {
   }
 }
 
+/**
+ * The trust state: a sealed record, and its sequence also in a power-safe counter that only
+ * rises. The counter tells whether a record must be there and how new it must be, so a record
+ * that was damaged, deleted or replaced by an older copy fails closed ('damaged') instead of
+ * falling back to the built-in anchors (which would drop revocations and the sequence).
+ */
 export class StorageTrustState implements TrustStateStore {
   constructor(private readonly storage: Storage) {}
 
-  load(): TrustState | undefined {
-    const v = decode(this.storage.secrets.get(utf8(TRUST_ID)));
-    if (!Array.isArray(v) || typeof v[0] !== 'number' || !Array.isArray(v[1])) return undefined;
-    const revoked = v[1].filter((r): r is Uint8Array => r instanceof Uint8Array);
-    return { sequence: v[0], revoked, rotationRoot: v[2] instanceof Uint8Array ? v[2] : undefined };
+  load(): TrustStateLoad {
+    const sequence = this.storage.counters.get('trustSequence');
+    const bytes = this.storage.secrets.get(utf8(TRUST_ID));
+    if (!bytes) return sequence > 0 ? 'damaged' : undefined;
+    const state = parseTrustState(decode(bytes));
+    if (!state || state.sequence < sequence) return 'damaged';
+    // The record is written before the counter: a power cut in between leaves the counter behind.
+    this.storage.counters.raise('trustSequence', state.sequence);
+    return state;
   }
 
   save(state: TrustState): void {
     const fields: CborValue[] = [state.sequence, state.revoked.slice()];
     if (state.rotationRoot) fields.push(state.rotationRoot);
     this.storage.secrets.put(utf8(TRUST_ID), encodeCbor(fields));
+    this.storage.counters.raise('trustSequence', state.sequence);
   }
+}
+
+function parseTrustState(v: CborValue | undefined): TrustState | undefined {
+  if (!Array.isArray(v) || v.length < 2 || v.length > 3 || typeof v[0] !== 'number' || !Array.isArray(v[1])) return undefined;
+  if (!v[1].every((r) => r instanceof Uint8Array && r.length === KEY_ID_BYTES)) return undefined;
+  if (v.length === 3 && !(v[2] instanceof Uint8Array)) return undefined;
+  return { sequence: v[0], revoked: v[1] as Uint8Array[], rotationRoot: v[2] instanceof Uint8Array ? v[2] : undefined };
 }
 
 /** Audit events into storage's hash-chained log, and its entries out for access.audit.read. */
@@ -144,7 +161,7 @@ export class StorageAudit implements AuditSink, AuditReader {
       actor: { role: event.role, keyId: event.keyId ? toHex(event.keyId) : '' },
       // Storage keeps outcomes short (16 characters): the code here, its name in the detail.
       outcome: event.outcome === 0 ? 'ok' : `status-${event.outcome}`,
-      detail: [event.subject, event.outcome === 0 ? undefined : accessStatusName(event.outcome) ?? statusName(event.outcome)].filter(Boolean).join(' '),
+      detail: [event.subject, event.outcome === 0 ? undefined : statusName(event.outcome)].filter(Boolean).join(' '),
     });
   }
 

@@ -1,7 +1,9 @@
 // The trust anchors (docs/access-control.md, "Keys"): manufacturer root public keys in two slots
 // (slot 0 built into the firmware, slot 1 for rotation) and a revocation list of key ids. Only a
 // trust update signed by a current root can change them, with a strictly rising sequence number,
-// and revocations can only be added, never withdrawn.
+// and revocations can only be added, never withdrawn. A saved state that does not open fails
+// closed: no certificate, manifest or trust update is accepted (falling back to the built-in
+// anchors would silently drop revocations and the sequence, so a revoked key would work again).
 import { equalBytes, fromHex, utf8 } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborMap, CborValue } from '../core/cbor.js';
@@ -39,13 +41,17 @@ export class TrustStore {
   private readonly builtinRoot: Uint8Array;
   private readonly builtinRevoked: Uint8Array[];
   private state: TrustState;
+  /** The saved trust state exists but did not open: every lookup and update is refused. */
+  readonly damaged: boolean;
 
   constructor(private readonly crypto: CryptoProvider, builtin: TrustConfig, private readonly store: TrustStateStore) {
     if (builtin.roots.length < 1 || builtin.roots.length > 2) throw new Error('trust config needs one or two roots');
     this.builtinRoot = fromHex(builtin.roots[0]);
     this.builtinRevoked = builtin.revoked.map((hex) => fromHex(hex));
     const builtinRotation = builtin.roots[1] === undefined ? undefined : fromHex(builtin.roots[1]);
-    this.state = store.load() ?? { sequence: 0, rotationRoot: builtinRotation, revoked: [] };
+    const saved = store.load();
+    this.damaged = saved === 'damaged';
+    this.state = saved === undefined || saved === 'damaged' ? { sequence: 0, rotationRoot: builtinRotation, revoked: [] } : saved;
   }
 
   slots(): RootSlot[] {
@@ -71,6 +77,7 @@ export class TrustStore {
 
   /** The root public key a certificate's issuer key id names, unless unknown or revoked. */
   rootFor(kid: Uint8Array | undefined): RootLookup {
+    if (this.damaged) return { ok: false, status: AccessStatus.TRUST_STATE_DAMAGED };
     if (!kid || kid.length !== KEY_ID_BYTES) return { ok: false, status: AccessStatus.CERT_UNKNOWN_ISSUER };
     for (const slot of this.slots()) {
       if (!equalBytes(slot.keyId, kid)) continue;
@@ -80,11 +87,13 @@ export class TrustStore {
   }
 
   /**
-   * Applies a signed trust update; returns 0 (OK) or TRUST_UPDATE_REJECTED and changes nothing.
+   * Applies a signed trust update; returns 0 (OK), or TRUST_UPDATE_REJECTED (TRUST_STATE_DAMAGED
+   * while failed closed) and changes nothing.
    * Refused: a signer that is not a current root, a sequence not above the current one, a
    * revocation list that drops an entry, or a result that would leave no usable root.
    */
   applyUpdate(bytes: Uint8Array): number {
+    if (this.damaged) return AccessStatus.TRUST_STATE_DAMAGED;
     const next = this.checkUpdate(bytes);
     if (!next) return AccessStatus.TRUST_UPDATE_REJECTED;
     this.store.save(next);

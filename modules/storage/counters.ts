@@ -16,6 +16,7 @@ import type { RecordStore } from './record-store.js';
  * - clock: the device clock's floor (ms since the Unix epoch), so time never runs backwards.
  * - operatingTime, resets, resetAt0..2, safeModeLatch, safeModeClear: the therapy reset history
  *   and the safe-mode latch (modules/therapy-control/reset-history.ts).
+ * - trustSequence: sequence of the last trust update applied (modules/access/storage-ports.ts).
  */
 export const COUNTER_IDS = Object.freeze({
   security: 1,
@@ -31,6 +32,7 @@ export const COUNTER_IDS = Object.freeze({
   resetAt2: 11,
   safeModeLatch: 12,
   safeModeClear: 13,
+  trustSequence: 14,
 });
 
 export type CounterName = keyof typeof COUNTER_IDS;
