@@ -38,3 +38,7 @@ export const AccessStatus = Object.freeze({
   TRUST_STATE_DAMAGED: 49,
 });
 
+export function accessStatusName(code: number): string | undefined {
+  for (const name of Object.keys(AccessStatus) as (keyof typeof AccessStatus)[]) if (AccessStatus[name] === code) return name;
+  return undefined;
+}
