@@ -41,6 +41,16 @@ describe('implant heart', () => {
     assert.match(r.out, /verdict: pass/);
   });
 
+  it('runs every mode of the spec, the temporary-only ones as a temporary set', async () => {
+    const r = await implant('heart', '--scenario', 'crosstalk', '--mode', 'ODO', '--minutes', '1', '--json');
+    assert.equal(r.code, 0, r.err);
+    const { verdict, events } = JSON.parse(r.out);
+    assert.equal(verdict, 'pass');
+    assert.equal(events.filter((e: { type: string }) => e.type === 'PRM').length, 2, 'the permanent set, then the temporary ODO');
+    assert.ok(events.some((e: { t_ms: number; type: string }) => e.t_ms > 5000 && e.type === 'VS'), 'ODO senses');
+    assert.ok(!events.some((e: { t_ms: number; type: string }) => e.t_ms > 6000 && (e.type === 'AP' || e.type === 'VP')), 'ODO paces nothing');
+  });
+
   it('usage errors exit 2 and name what is wrong', async () => {
     const cases: [string[], RegExp][] = [
       [['--mode', 'DDD'], /--scenario is required/],

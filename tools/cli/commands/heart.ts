@@ -3,9 +3,10 @@
 import { existsSync } from 'node:fs';
 import { intArg, UsageError } from '../args.js';
 import type { Command } from '../command.js';
-import { isMode, PROGRAMMABLE_MODES } from '../../../modules/therapy/modes.js';
 import type { PacingParameters } from '../../../modules/therapy/params.js';
 import { isParameterName } from '../../../modules/therapy/validate.js';
+import { SPEC_MODES } from '../../../host/heart/checker/spec.js';
+import type { SpecMode } from '../../../host/heart/checker/spec.js';
 import { loadScenario, ProgrammingError, runClosedLoop, SCENARIO_NAMES } from '../../../host/heart/closed-loop.js';
 import { ScenarioError } from '../../../host/heart/scenario.js';
 import type { Scenario } from '../../../host/heart/scenario.js';
@@ -41,7 +42,7 @@ export const heartCommand: Command = {
   usage: '--scenario NAME|FILE --mode MODE [--set name=value ...] [--minutes M] [--seed S] [--json]',
   flags: {
     scenario: { type: 'string', value: 'NAME|FILE', description: `a scenario name (${SCENARIO_NAMES.join(', ')}) or a scenario JSON file` },
-    mode: { type: 'string', value: 'MODE', description: `pacing mode: ${PROGRAMMABLE_MODES.join(', ')}` },
+    mode: { type: 'string', value: 'MODE', description: `pacing mode, any of the spec's 23 (OVO, OAO, ODO, OOO run as temporary sets): ${SPEC_MODES.join(', ')}` },
     set: { type: 'list', value: 'name=value', description: 'change a parameter (repeatable), e.g. --set lrl=50 --set atrMode=true' },
     minutes: { type: 'string', value: 'M', description: 'simulated minutes (default 10)' },
     seed: { type: 'string', value: 'S', description: 'heart model seed (default 1)' },
@@ -49,8 +50,8 @@ export const heartCommand: Command = {
   },
   async run(args, io) {
     const scenario = scenarioArg(args.flags.scenario as string | undefined);
-    const mode = args.flags.mode as string | undefined;
-    if (!isMode(mode)) throw new UsageError(`--mode must be one of ${PROGRAMMABLE_MODES.join(', ')}`);
+    const mode = args.flags.mode as SpecMode | undefined;
+    if (mode === undefined || !SPEC_MODES.includes(mode)) throw new UsageError(`--mode must be one of ${SPEC_MODES.join(', ')}`);
     const set = parseSet((args.flags.set as string[] | undefined) ?? []);
     const minutes = intArg('minutes', args.flags.minutes as string | undefined, 1, 24 * 60, 10);
     const seed = intArg('seed', args.flags.seed as string | undefined, 0, 0xffffffff, 1);
