@@ -7,11 +7,12 @@ import { NOMINAL } from '../../modules/therapy/params.js';
 import type { PacingParameters } from '../../modules/therapy/params.js';
 import type { Episode, TimedEvent } from './scenario.js';
 import {
-  ATR_DURATION_SLACK, ATR_END_INTERVALS, ATR_ONSET_FAST_INTERVALS, atrialTimed, covers, interval, letters, magnetRate,
+  atrialTimed, covers, interval, letters, magnetRate,
   MARKER_CHANNELS, NOISE_INTERVAL_MAX_MS, NOISE_ONSET_MIN_MS, NOISE_ONSET_PULSES, PACE_NOW_GRACE_MS, PMT_RUN_LIMIT, POR_TIMING,
   RESET_RESUME_MS, RUNAWAY_MIN_MS, SAFETY_WINDOW_MS, tracks, TRIGGER_WINDOW_MS,
 } from './checker/spec.js';
 import type { Chamber, Letters } from './checker/spec.js';
+import { AtrMonitor } from './checker/atr-monitor.js';
 import { isArtefact, SenseOrigins, ventricularPauses } from './checker/truth.js';
 import type { PacingSegment, Truth } from './checker/truth.js';
 
@@ -52,7 +53,6 @@ export interface CheckOptions {
   truth?: Truth;
 }
 
-type Params = PacingParameters & Record<string, unknown>;
 type Kind = 'start' | 'pace' | 'sense' | 'pvc';
 type SenseClass = 'credited' | 'refractory' | 'noise';
 
@@ -73,32 +73,27 @@ interface Cycle {
   hysteresis: boolean;
 }
 
-const POR_SET: Params = { ...NOMINAL, mode: POR_TIMING.mode, lrl: POR_TIMING.lrl, vrp: POR_TIMING.vrp } as Params;
+/** §3.6.5: the POR set, Table 7 nominals for what it does not state. */
+const POR_SET: PacingParameters = { ...NOMINAL, mode: POR_TIMING.mode, lrl: POR_TIMING.lrl, vrp: POR_TIMING.vrp };
 const SENSE_CLASS: Readonly<Record<string, SenseClass>> = Object.freeze({
   AS: 'credited', VS: 'credited', PVC: 'credited', AT: 'credited', AR: 'refractory', VR: 'refractory', AN: 'noise', VN: 'noise',
 });
-/** Ventricular safety pacing, "on by default in dual-chamber modes" (issue 11), when the set has the switch. */
-const safetyPacing = (p: Params): boolean => p.ventricularSafetyPacing === true;
+/** Ventricular safety pacing (not in the 2007 spec; checker/spec.ts has its source). */
+const safetyPacing = (p: PacingParameters): boolean => p.ventricularSafetyPacing;
 
 class TraceChecker {
   readonly violations: Violation[] = [];
   private readonly origins: SenseOrigins;
   private readonly noise: Extract<Episode, { type: 'noise' }>[];
   private readonly segments: PacingSegment[] = [];
-  private p: Params = POR_SET;
+  private p: PacingParameters = POR_SET;
   private programIndex = 0;
   private magnet = false;
   private magnetInput = false;
   private battery = 'BOL';
   private activity = { level: 0, since: 0 };
   private inputIndex = 0;
-  private atr: 'idle' | 'duration' | 'fallback' = 'idle';
-  private atrVEvents = 0;
-  private atrEpisode = 0;
-  private fastRun = 0;
-  private slowRun = 0;
-  private vSinceAtrial = 0;
-  private lastAtrialSense = -Infinity;
+  private readonly atr = new AtrMonitor();
   private paceNowPending = false;
   private cycleIndex = 0;
   private cycle: Cycle;
@@ -118,7 +113,7 @@ class TraceChecker {
   private deadlines: { by: number; property: Property; what: string }[] = [];
   private lastT = -Infinity;
   private lastChannelT: Record<string, number> = { A: -Infinity, V: -Infinity, aug: -Infinity };
-  private reported = new Set<string>();
+  private readonly reported = new Set<string>();
 
   constructor(private readonly o: CheckOptions) {
     this.origins = new SenseOrigins(o.truth);
@@ -141,7 +136,7 @@ class TraceChecker {
   private mode(): Letters {
     const l = letters(this.p.mode);
     if (this.magnet) return { paced: l.paced, sensed: 'O', response: 'O', rateAdaptive: false };
-    if (this.atr === 'fallback') return { paced: 'V', sensed: 'V', response: 'I', rateAdaptive: true };
+    if (this.atr.phase === 'fallback') return { paced: 'V', sensed: 'V', response: 'I', rateAdaptive: true };
     return l;
   }
 
@@ -297,27 +292,7 @@ class TraceChecker {
 
   /** §5.6: ATR follows the atrial rate at every ventricular event. */
   private ventricularEvent(t: number): void {
-    this.vSinceAtrial++;
-    const key = `${this.atrEpisode}`;
-    if (!this.atrEnabled()) {
-      if (this.atr !== 'idle') this.failOnce(`off-${key}`, 'mode-switch', t, 'ATR still on after it was programmed off, the magnet came or the mode stopped tracking');
-      return;
-    }
-    if (this.atr === 'idle') {
-      if (this.fastRun >= ATR_ONSET_FAST_INTERVALS && this.vSinceAtrial <= 1) this.failOnce(`onset-${Math.floor(t / 60000)}`, 'mode-switch', t, `${this.fastRun} consecutive atrial intervals faster than the URL without ATR onset`);
-      return;
-    }
-    if (this.atEnded()) this.failOnce(`end-${key}`, 'mode-switch', t, `ATR still ${this.atr === 'fallback' ? 'in fallback' : 'counting'} after the atrial tachycardia ended (${this.slowRun} slow atrial intervals in a row, ${this.vSinceAtrial} ventricular events since an atrial sense)`);
-    // §5.6: "If AT ends during that count, the count stops": Duration counts V events while the atrium is fast.
-    const ongoing = this.slowRun === 0 && t - this.lastAtrialSense <= interval(this.p.url);
-    if (this.atr === 'duration' && ongoing && ++this.atrVEvents > this.p.atrDuration + ATR_DURATION_SLACK) {
-      this.failOnce(`fb-${key}`, 'mode-switch', t, `no ATR fallback ${this.p.atrDuration} cycles after onset`);
-    }
-  }
-
-  /** §5.6: the AT has ended when the atrial intervals are slow again, or the atrium has fallen silent. */
-  private atEnded(): boolean {
-    return this.slowRun >= ATR_END_INTERVALS || this.vSinceAtrial >= ATR_END_INTERVALS;
+    for (const m of this.atr.ventricularEvent(t, this.atrEnabled(), interval(this.p.url), this.p.atrDuration)) this.fail('mode-switch', t, m);
   }
 
   /** §5.6: ATR applies to the tracking modes when programmed on, and not under the magnet. */
@@ -345,7 +320,7 @@ class TraceChecker {
     // §5.7 (and §5.8 in R modes): with the sensor surely up the escape is shorter than the LRI.
     if (this.mode().rateAdaptive && !this.magnet && this.sensorUp(c.t) && length >= interval(this.p.lrl) - this.o.toleranceMs) {
       this.fail(c.hysteresis ? 'hysteresis' : 'rate-adaptive', t, `escape ${length} ms at the LRL or below while the activity sensor has been at its top for the reaction time`
-        + (this.atr === 'fallback' ? ' (ATR fallback is VVIR, §5.6.3)' : ''));
+        + (this.atr.phase === 'fallback' ? ' (ATR fallback is VVIR, §5.6.3)' : ''));
     }
   }
 
@@ -374,10 +349,10 @@ class TraceChecker {
     } else if (type === 'VSP') {
       this.safetySense(t);
     } else if (ch !== undefined) {
-      const before = `${this.p.mode}${this.magnet}${this.atr}`;
+      const before = `${this.p.mode}${this.magnet}${this.atr.phase}`;
       this.stateMarker(t, type);
       // A pace triggered by the boundary's sense belonged to the old set or state.
-      if (`${this.p.mode}${this.magnet}${this.atr}` !== before || type === 'PRM') this.trigger = null;
+      if (`${this.p.mode}${this.magnet}${this.atr.phase}` !== before || type === 'PRM') this.trigger = null;
       this.segment(t);
     }
   }
@@ -410,7 +385,7 @@ class TraceChecker {
         // §3.6.5: a reset starts over at the POR values.
         this.p = POR_SET;
         this.magnet = false;
-        this.atr = 'idle';
+        this.atr.phase = 'idle';
         this.trigger = null;
         this.lastExtensionCycle = -2;
         this.windows = { vrp: -Infinity, pvarp: -Infinity, pvarpMaybe: -Infinity, arp: -Infinity };
@@ -437,7 +412,7 @@ class TraceChecker {
       case 'ATR-Dur':
       case 'ATR-FB':
       case 'ATR-End':
-        return this.atrMarker(t, type);
+        return this.atrMarker(t, type as 'ATR-Dur' | 'ATR-FB' | 'ATR-End');
       case 'PVP':
         this.atBoundary(t, 'pvarp-extension', type);
         this.cycle.pvp = true;
@@ -455,7 +430,7 @@ class TraceChecker {
       this.paceNowPending = false;
       const { minEscape, maxEscape } = this.cycle;
       this.p = POR_SET;
-      this.atr = 'idle';
+      this.atr.phase = 'idle';
       this.prev = undefined;
       // The refractory periods already running stay: a new timing base starts none mid-cycle.
       this.bounds();
@@ -469,42 +444,23 @@ class TraceChecker {
     else this.atBoundary(t, 'atomic-change', 'parameter change');
     const next = this.o.programs[this.programIndex++];
     if (!next) return this.fail('atomic-change', t, 'a parameter set was applied that nobody programmed');
-    this.p = next as Params;
+    this.p = next;
     this.prev = undefined;
     this.cycle.finalized = false;
   }
 
   /** §5.6.3: "ATR-related mode switches shall always be synchronized to a ventricular paced or sensed event." */
-  private atrMarker(t: number, type: string): void {
+  private atrMarker(t: number, type: 'ATR-Dur' | 'ATR-FB' | 'ATR-End'): void {
     this.atBoundary(t, 'mode-switch', type);
     if (this.aTimed()) this.fail('mode-switch', t, `${type} in an atrially timed mode`);
-    if (type === 'ATR-Dur') {
-      if (this.atr !== 'idle') this.fail('mode-switch', t, 'ATR onset while ATR is already on');
-      if (!this.atrEnabled()) this.fail('mode-switch', t, 'ATR onset while ATR is off or the mode does not track');
-      this.atr = 'duration';
-      this.atrVEvents = 0;
-      this.fastRun = 0;
-      this.atrEpisode++;
-      return;
-    }
-    if (type === 'ATR-FB') {
-      if (this.atr !== 'duration') this.fail('mode-switch', t, 'fallback without an ATR onset');
-      if (this.atrVEvents < this.p.atrDuration - 1) this.fail('mode-switch', t, `fallback ${this.atrVEvents} cycles after onset, before ATR Duration ${this.p.atrDuration}`);
-      if (this.atEnded()) this.fail('mode-switch', t, 'fallback after the atrial tachycardia ended');
-      this.atr = 'fallback';
-      this.cycle.finalized = false;
-      return;
-    }
-    if (this.atr === 'idle') this.fail('mode-switch', t, 'ATR end without an ATR episode');
-    this.atr = 'idle';
-    this.fastRun = 0;
+    for (const m of this.atr.marker(type, this.atrEnabled(), this.p.atrDuration)) this.fail('mode-switch', t, m);
     this.cycle.finalized = false;
   }
 
   private pace(ch: Chamber, t: number): void {
     const l = this.mode();
     const tol = this.o.toleranceMs;
-    if (!covers(l.paced, ch)) this.fail('mode-semantics', t, `${ch} paced in ${this.p.mode}${this.atr === 'fallback' ? ' during ATR fallback (VVIR, §5.6.3)' : ''}`);
+    if (!covers(l.paced, ch)) this.fail('mode-semantics', t, `${ch} paced in ${this.p.mode}${this.atr.phase === 'fallback' ? ' during ATR fallback (VVIR, §5.6.3)' : ''}`);
     if (t - this.lastPace[ch] < RUNAWAY_MIN_MS) this.fail('runaway', t, `${ch} paces ${t - this.lastPace[ch]} ms apart`);
     this.lastPaceRate = l.rateAdaptive;
     this.lastPace[ch] = t;
@@ -544,7 +500,7 @@ class TraceChecker {
       // §3.5.4 tracking, §5.2 URL, §5.3 sensed AV delay, §5.9 smoothing up.
       const av = t - a.t;
       if (av < c.sav[0] - tol && length < c.minEscape - tol) this.fail('av-interval', t, `sensed AV ${av} ms under ${c.sav[0]} ms`);
-      if (length < c.trackingLimit - tol) this.fail(c.trackingLimit > uriOf(this.p) ? 'rate-smoothing' : 'upper-rate', t, `tracked VP ${length} ms after the last V event, under ${c.trackingLimit} ms`);
+      if (length < c.trackingLimit - tol) this.fail(c.trackingLimit > interval(this.p.url) ? 'rate-smoothing' : 'upper-rate', t, `tracked VP ${length} ms after the last V event, under ${c.trackingLimit} ms`);
       if (t > Math.max(a.t + c.sav[1], c.t + c.trackingLimit) + tol && length < c.minEscape - tol) this.fail('av-interval', t, `tracked VP late: AS at ${a.t}`);
       retrogradeTracked = this.origins.of('A', a.t) === 'retrograde';
     } else {
@@ -600,15 +556,14 @@ class TraceChecker {
 
   private sense(ch: Chamber, t: number, type: string): void {
     const l = this.mode();
-    const fallbackMonitor = ch === 'A' && this.atr === 'fallback';
+    const fallbackMonitor = ch === 'A' && this.atr.phase === 'fallback';
     if (!covers(l.sensed, ch) && !fallbackMonitor) return this.fail('mode-semantics', t, `${type} marked while ${this.p.mode} does not sense ${ch}`);
     // Table 7 Ventricular Blanking: V senses right after an atrial pace are not seen at all.
     if (ch === 'V' && this.atrialEvent?.type === 'AP' && t < this.atrialEvent.t + this.p.vBlanking) this.fail('refractory', t, `${type} inside ventricular blanking`);
     const marked = SENSE_CLASS[type];
     const previousSignal = this.lastSignal[ch];
     this.lastSignal[ch] = t;
-    // §5.6: the atrial rate counts every atrial signal, noise-marked ones too (flutter waves come as fast as noise).
-    if (ch === 'A') this.atrialRate(t);
+    if (ch === 'A') this.atr.atrialSignal(t, interval(this.p.url));
     if (ch === 'A' && marked !== 'noise') this.atrialActivity = true;
     if (fallbackMonitor && !covers(l.sensed, 'A')) return;
     const inSafetyWindow = ch === 'V' && this.safety !== null && t < this.safety.ap + SAFETY_WINDOW_MS;
@@ -644,7 +599,7 @@ class TraceChecker {
     if (noise === 'noise' && marked === 'credited') {
       return this.fail('noise', t, `${type}: a sense credited during continuous noise on the ${ch} lead (§5.5: asynchronous pacing)`);
     }
-    if (noise !== null || this.atr === 'fallback' && ch === 'A') return;
+    if (noise !== null || this.atr.phase === 'fallback' && ch === 'A') return;
     const refractory = this.refractoryAt(ch, t);
     if (refractory === 'sure' && marked === 'credited') {
       const c = this.cycle;
@@ -669,15 +624,6 @@ class TraceChecker {
     this.boundary(t, kind);
   }
 
-  /** §5.6: the atrial rate from every non-noise atrial sense. */
-  private atrialRate(t: number): void {
-    const fast = t - this.lastAtrialSense < interval(this.p.url);
-    this.lastAtrialSense = t;
-    this.fastRun = fast ? this.fastRun + 1 : 0;
-    this.slowRun = fast ? 0 : this.slowRun + 1;
-    this.vSinceAtrial = 0;
-  }
-
   finish(endMs: number): void {
     this.consumeInputs(endMs);
     this.checkDeadlines(endMs);
@@ -694,7 +640,6 @@ class TraceChecker {
   }
 }
 
-const uriOf = (p: PacingParameters): number => interval(p.url);
 
 export function checkTrace(markers: readonly { t: number; type: string }[], options: CheckOptions): CheckResult {
   const checker = new TraceChecker(options);
