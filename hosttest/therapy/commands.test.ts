@@ -86,6 +86,26 @@ describe('therapy commands', () => {
     t.supervisor.close();
   });
 
+  it('the program reply lists the parameters that have no effect in the mode (Table 6)', async () => {
+    const t = setup();
+    const [status, reply] = await t.call('therapy.program', map({ mode: 'VVT', hysteresis: 50, avDelay: 200, lrl: 70 }));
+    assert.equal(status, Status.OK);
+    assert.deepEqual(((reply as Map<string, CborValue>).get('ignored') as string[]).sort(), ['avDelay', 'hysteresis']);
+    const [, none] = await t.call('therapy.program', map({ mode: 'DDD', avDelay: 200 }));
+    assert.deepEqual((none as Map<string, CborValue>).get('ignored'), []);
+    t.supervisor.close();
+  });
+
+  it('the sensing-only modes are temporary-only (§3.5)', async () => {
+    const t = setup();
+    assert.equal((await t.call('therapy.program', map({ mode: 'OAO' })))[0], Status.INVALID_ARGS);
+    assert.equal((await t.call('therapy.program-temporary', map({ mode: 'ODO' })))[0], Status.OK);
+    t.clock.advance(3000);
+    const [, state] = await t.call('therapy.interrogate');
+    assert.equal(((state as Map<string, CborValue>).get('engine') as Map<string, CborValue>).get('effectiveMode'), 'ODO');
+    t.supervisor.close();
+  });
+
   it('answers THERAPY_UNAVAILABLE once the therapy machine is gone, while the backup paces', async () => {
     const t = setup();
     t.clock.advance(2000);

@@ -8,7 +8,7 @@ import type { CommandReply, CommandSpec } from '../channel/commands.js';
 import { NO_ARGS, s } from '../channel/schema.js';
 import type { FieldSchema } from '../channel/schema.js';
 import type { CborValue } from '../core/cbor.js';
-import { PROGRAMMABLE_MODES } from '../therapy/modes.js';
+import { ALL_MODES, PROGRAMMABLE_MODES } from '../therapy/modes.js';
 import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from '../therapy/params.js';
 import type { Reply } from '../therapy/protocol.js';
 import { TherapyStatus } from '../therapy/status.js';
@@ -25,8 +25,8 @@ export interface TherapyPort {
 export const MARKER_PAGE = 64;
 
 /** Every parameter, optional, bounded by its grid's extremes; the grid itself is checked in the therapy machine. */
-function parameterFields(): Record<string, FieldSchema> {
-  const fields: Record<string, FieldSchema> = { mode: s.optional(s.enumOf(PROGRAMMABLE_MODES)) };
+function parameterFields(modes: readonly string[]): Record<string, FieldSchema> {
+  const fields: Record<string, FieldSchema> = { mode: s.optional(s.enumOf(modes)) };
   for (const [name, spec] of Object.entries(PARAMETER_TABLE)) {
     if (spec.kind === 'bool') fields[name] = s.optional(s.bool());
     else if (spec.kind === 'enum') fields[name] = s.optional(s.enumOf(ACTIVITY_THRESHOLDS));
@@ -38,7 +38,9 @@ function parameterFields(): Record<string, FieldSchema> {
   return fields;
 }
 
-const PARAMETER_ARGS = s.struct(parameterFields());
+const PARAMETER_ARGS = s.struct(parameterFields(PROGRAMMABLE_MODES));
+/** A temporary set may also use the sensing-only modes (§3.5). */
+const TEMPORARY_ARGS = s.struct(parameterFields(ALL_MODES));
 
 const STATUS_OF: Readonly<Record<TherapyErrorCode, number>> = Object.freeze({
   'not-an-object': TherapyStatus.BAD_MESSAGE,
@@ -86,7 +88,7 @@ export function therapyCommands(therapy: TherapyPort): CommandSpec[] {
     }),
     defineCommand({
       name: 'therapy.program-temporary',
-      args: PARAMETER_ARGS,
+      args: TEMPORARY_ARGS,
       maxArgBytes: 768,
       handler: (changes) => forward({ op: 'program', target: 'temporary', changes: changes as Record<string, number | boolean | string> }),
     }),
