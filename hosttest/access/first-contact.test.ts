@@ -13,6 +13,7 @@ import { checkDeviceCertificate, FirstContactError, verifyImplant } from '../../
 import { centralLink } from '../../host/ble/central-link.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
 import { run, settle } from '../../host/board/drive.js';
+import { pairingPress } from '../../host/board/phone-session.js';
 import { programmerIdentity, programmerSession } from '../../host/board/programmer-session.js';
 import type { ProgrammerIdentity } from '../../host/board/programmer-session.js';
 import { SimBoard } from '../../host/board/sim-board.js';
@@ -32,12 +33,6 @@ async function xxSession(b: Booted, who: ProgrammerIdentity) {
   const opened = await settle(b.clock, client.connect());
   const link = { request: (name: string, args?: CborMap) => settle(b.clock, client.request(name, args)) };
   return { central, client, opened, link };
-}
-
-async function pairingPress(b: Booted): Promise<void> {
-  b.button(true);
-  await run(b.clock, 3500);
-  b.button(false);
 }
 
 describe('access: first contact of a clinician, through the firmware', () => {

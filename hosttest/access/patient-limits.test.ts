@@ -4,48 +4,14 @@
 // log instead of flushing older history, and each bonded phone acknowledges alerts for itself.
 import assert from 'node:assert/strict';
 import { WORK } from '../../modules/access/work-meter.js';
-import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import type { CborMap } from '../../modules/core/cbor.js';
-import { nobleProvider as crypto } from '../../modules/crypto/noble-provider.js';
-import { ProgrammerClient } from '../../programmer/client.js';
-import { exchangePairingCode } from '../../programmer/pairing-code.js';
-import { centralLink } from '../../host/ble/central-link.js';
-import { SimulatedCentral } from '../../host/ble/radio.js';
-import { run, settle } from '../../host/board/drive.js';
+import { run } from '../../host/board/drive.js';
+import { pair, phoneSession } from '../../host/board/phone-session.js';
 import { SimBoard } from '../../host/board/sim-board.js';
 import type { Booted } from '../../host/board/sim-board.js';
 import { keyPair } from '../../host/fixtures/channel-fixture.js';
 import { Prng } from '../../host/lib/prng.js';
-import type { KeyPair } from '../../modules/channel/noise/suite.js';
-
-async function phoneSession(b: Booted, phone: KeyPair, pattern: 'IK' | 'XX') {
-  const central = new SimulatedCentral(b.radio);
-  central.connect();
-  central.exchangeMtu(247);
-  central.enableNotifications(IMPLANT_GATT.response);
-  const client = new ProgrammerClient({
-    crypto, clock: b.clock, link: centralLink(central), pattern, staticKey: phone, certificate: new Uint8Array(0),
-    deviceStatic: pattern === 'IK' ? b.firmware.access!.identity.identity().staticPublic : undefined,
-  });
-  const opened = await settle(b.clock, client.connect());
-  const call = (name: string, args: CborMap = new Map()) => settle(b.clock, client.request(name, args));
-  const close = async () => {
-    central.disconnect();
-    await run(b.clock, 50);
-  };
-  return { client, opened, call, close };
-}
-
-/** Opens the pairing window with the button, bonds `phone` over XX and completes the code exchange. */
-async function pair(b: Booted, phone: KeyPair): Promise<void> {
-  b.button(true);
-  await run(b.clock, 3500);
-  b.button(false);
-  const s = await phoneSession(b, phone, 'XX');
-  await settle(b.clock, exchangePairingCode({ request: (name, args) => s.client.request(name, args) }, crypto, s.opened.handshakeHash));
-  await s.close();
-}
 
 const auditEvents = (b: Booted) => b.firmware.storage!.audit.entries().map((e) => e.event);
 
