@@ -7,7 +7,7 @@ import type { CborValue } from '../modules/core/cbor.js';
 import { encodeRequest } from '../modules/channel/commands.js';
 import { fragmentMessage, MessageType, Reassembler } from '../modules/channel/framing.js';
 import type { FramedMessage } from '../modules/channel/framing.js';
-import { statusName } from '../modules/channel/status.js';
+import { statusName } from '../modules/status/registry.js';
 import type { StatusCode } from '../modules/channel/status.js';
 import { ChannelInitiator } from './initiator.js';
 import type { InitiatorOptions } from './initiator.js';

@@ -37,8 +37,3 @@ export const AccessStatus = Object.freeze({
   /** The saved trust anchors did not open: certificates, manifests and trust updates are refused (service needed). */
   TRUST_STATE_DAMAGED: 49,
 });
-
-export function accessStatusName(code: number): string | undefined {
-  for (const name of Object.keys(AccessStatus) as (keyof typeof AccessStatus)[]) if (AccessStatus[name] === code) return name;
-  return undefined;
-}

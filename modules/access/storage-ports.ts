@@ -4,7 +4,7 @@
 import { toHex, utf8 } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
-import { statusName } from '../channel/status.js';
+import { statusName } from '../status/registry.js';
 import { encodeAuditEntry } from '../storage/audit-entry.js';
 import { AuditRuns } from '../storage/audit-runs.js';
 import type { CounterName } from '../storage/counters.js';
@@ -12,7 +12,6 @@ import type { Storage } from '../storage/storage.js';
 import { KEY_ID_BYTES } from './key-id.js';
 import { FAILURES_AT_SUCCESS_COUNTER, FAILURES_COUNTER } from './lockout.js';
 import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, TrustState, TrustStateLoad, TrustStateStore } from './ports.js';
-import { accessStatusName } from './status.js';
 import { TIME_FLOOR_COUNTER } from './trusted-time.js';
 
 /** Access counters kept in storage's dedicated monotonic counters (`scale` converts units). */
@@ -162,7 +161,7 @@ export class StorageAudit implements AuditSink, AuditReader {
       actor: { role: event.role, keyId: event.keyId ? toHex(event.keyId) : '' },
       // Storage keeps outcomes short (16 characters): the code here, its name in the detail.
       outcome: event.outcome === 0 ? 'ok' : `status-${event.outcome}`,
-      detail: [event.subject, event.outcome === 0 ? undefined : accessStatusName(event.outcome) ?? statusName(event.outcome)].filter(Boolean).join(' '),
+      detail: [event.subject, event.outcome === 0 ? undefined : statusName(event.outcome)].filter(Boolean).join(' '),
     });
   }
 

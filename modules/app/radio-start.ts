@@ -8,7 +8,7 @@ import { CommandDispatcher } from '../channel/commands.js';
 import type { CommandSpec } from '../channel/commands.js';
 import type { ChannelEvent } from '../channel/hooks.js';
 import { DEVICE_CIPHER, PROTOCOL_VERSION, selectorFor } from '../channel/protocol.js';
-import { statusName } from '../channel/status.js';
+import { statusName } from '../status/registry.js';
 import type { TherapySupervisor } from '../therapy-control/supervisor.js';
 import { FIRMWARE } from './firmware-info.js';
 import type { FirmwarePlatform } from './platform.js';

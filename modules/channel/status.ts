@@ -1,7 +1,8 @@
 // Status codes carried in every command response and in handshake rejections. The numbers are
 // part of the wire protocol (docs/protocol.md, "Status codes"): never renumber, only append.
 // Ranges: 0-31 channel and dispatcher (this file), 32-63 access control, 64-95 therapy,
-// 96-127 update/bootloader. Each concern defines its own range in its own module.
+// 96-127 update/bootloader. Each concern defines its own range in its own module; the registry
+// (modules/status/registry.ts) holds the ranges and names every code.
 
 export const Status = Object.freeze({
   OK: 0,
@@ -43,9 +44,3 @@ export const Status = Object.freeze({
 });
 
 export type StatusCode = number;
-
-/** Name of a channel status code, for logs and the CLI; other ranges answer 'STATUS_<n>'. */
-export function statusName(code: StatusCode): string {
-  for (const name of Object.keys(Status) as (keyof typeof Status)[]) if (Status[name] === code) return name;
-  return `STATUS_${code}`;
-}

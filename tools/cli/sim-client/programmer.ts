@@ -1,13 +1,11 @@
 // One programmer session for a CLI command (docs/cli.md): resolves the identity, opens the
 // /bridge socket and the secure channel, runs the command's body, and turns every way it can
 // end into a documented exit code and one clear line.
-import { accessStatusName } from '../../../modules/access/status.js';
-import { updateErrorOf } from '../../../modules/bootloader/status.js';
-import { Status, statusName } from '../../../modules/channel/status.js';
+import { Status } from '../../../modules/channel/status.js';
 import type { CborValue } from '../../../modules/core/cbor.js';
 import { toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
-import { TherapyStatus } from '../../../modules/therapy/status.js';
+import { statusName } from '../../../modules/status/registry.js';
 import { ClientError } from '../../../programmer/client.js';
 import type { CommandResponse } from '../../../programmer/client.js';
 import { BridgeError } from '../../../host/bridge/gatt-link.js';
@@ -40,11 +38,8 @@ const PRESENCE_RETRY_MS = 2000;
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A status code's name in any of the firmware's registries. */
-export function describeStatus(code: number): string {
-  const therapy = Object.entries(TherapyStatus).find(([, v]) => v === code)?.[0];
-  return accessStatusName(code) ?? therapy ?? updateErrorOf(code) ?? statusName(code);
-}
+/** A status code's name, from the firmware's status registry. */
+export const describeStatus = statusName;
 
 /** CBOR results as JSON: maps to objects, byte strings to lowercase hex. */
 export function cborToJson(value: CborValue): unknown {
