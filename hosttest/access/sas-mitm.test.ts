@@ -45,14 +45,16 @@ function deviceExchange(nonces: Prng) {
   const bonds = new Set<string>(['bonded']);
   const display: string[] = [];
   const audit: string[] = [];
+  const alerts: string[] = [];
   const exchange = new PairingCodeExchange({
+    alerts: { raise: (kind) => void alerts.push(kind) },
     clock,
     crypto: { ...crypto, randomBytes: (n: number) => nonces.bytes(n) },
     bonds: { list: () => [], add: () => {}, remove: () => bonds.delete('bonded') },
     audit: { append: (e) => void audit.push(e.type) },
     display: (line) => void display.push(line),
   });
-  return { clock, bonds, display, audit, exchange };
+  return { clock, bonds, display, audit, alerts, exchange };
 }
 
 const KEY_ID = new Uint8Array(8).fill(7);
@@ -159,6 +161,7 @@ describe('pairing code against a man in the middle', () => {
     assert.equal(device.exchange.reveal(session, wrong), AccessStatus.PAIRING_UNCONFIRMED);
     assert.equal(device.bonds.size, 0, 'the bond is removed');
     assert.deepEqual(device.display, ['pairing not confirmed: bond removed']);
+    assert.deepEqual(device.alerts, ['bond-removed']);
     assert.equal(device.exchange.reveal(session, nonce), Status.INVALID_STATE, 'no second chance');
   });
 

@@ -66,7 +66,7 @@ export class AccessControl {
     this.lockout = new Lockout(clock, counters);
     this.admission = new Admission(clock, this.lockout, this.presence);
     this.alerts = new Alerts(counters, deps.bonds);
-    this.pairingCode = new PairingCodeExchange({ clock, crypto, bonds: deps.bonds, audit, display: (line) => deps.display?.(line) });
+    this.pairingCode = new PairingCodeExchange({ clock, crypto, bonds: deps.bonds, audit, alerts: this.alerts, display: (line) => deps.display?.(line) });
     this.authenticator = new Authenticator({
       clock, crypto, trust: this.trust, time: this.time, bonds: deps.bonds, pairing: this.pairing,
       emergency: this.emergency, lockout: this.lockout, admission: this.admission, alerts: this.alerts, audit,

@@ -6,11 +6,13 @@
 //                                        only then shows the code
 // A reveal that does not open the commitment removes the bond at once. A bond whose exchange
 // has not completed CONFIRM_MS after its handshake is removed too, so skipping the exchange (and
-// with it the code on the device) never leaves a bond behind for long.
+// with it the code on the device) never leaves a bond behind for long. Either removal is audited
+// and raises a 'bond-removed' alert.
 import { equalBytes } from '../core/bytes.js';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { Status } from '../channel/status.js';
 import type { CryptoProvider } from '../crypto/provider.js';
+import type { Alerts } from './alerts.js';
 import type { AuditSink, BondStore } from './ports.js';
 import { pairingCode, pairingCommitment, PAIRING_NONCE_BYTES } from './sas.js';
 import { AccessStatus } from './status.js';
@@ -25,6 +27,8 @@ export interface PairingCodeDeps {
   readonly crypto: CryptoProvider;
   readonly bonds: BondStore;
   readonly audit: AuditSink;
+  /** The handshake raised 'bond-added'; a removal here raises 'bond-removed'. */
+  readonly alerts: Pick<Alerts, 'raise'>;
   readonly display: (line: string) => void;
 }
 
@@ -88,7 +92,7 @@ export class PairingCodeExchange {
   private fail(reason: 'timeout' | 'mismatch'): void {
     const p = this.pending!;
     this.clear();
-    this.d.bonds.remove(p.keyId);
+    if (this.d.bonds.remove(p.keyId)) this.d.alerts.raise('bond-removed');
     this.d.audit.append({ type: `bond.unconfirmed-${reason}`, role: 'patient', keyId: p.keyId, outcome: AccessStatus.PAIRING_UNCONFIRMED });
     this.d.display('pairing not confirmed: bond removed');
   }
