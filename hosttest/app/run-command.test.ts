@@ -9,7 +9,7 @@ import { formatConsoleLine } from '../../modules/app/console.js';
 import { main } from '../../tools/cli/main.js';
 import { ConsolePrinter } from '../../tools/cli/run/console-printer.js';
 import type { MarkerMode } from '../../tools/cli/run/console-printer.js';
-import { setUpHostBoard } from '../../tools/cli/run/host-board.js';
+import { setUpHostBoard } from '../../host/board/shim-board.js';
 import FFI from 'mc/ffi';
 import { flashPartition, otaPartitions, resetHost, SystemRestart } from '../../host/shims/host-control.js';
 import { OtaImgState } from '../../host/shims/host/esp32-ota.js';

@@ -16,7 +16,7 @@ import type { CliIO, Command } from '../command.js';
 import { BUTTON_HELP, pressButtonOnEnter } from '../run/button.js';
 import { ConsolePrinter, MARKER_MODES } from '../run/console-printer.js';
 import type { MarkerMode } from '../run/console-printer.js';
-import { DEFAULT_STATE_DIR, setUpHostBoard } from '../run/host-board.js';
+import { DEFAULT_STATE_DIR, setUpHostBoard } from '../../../host/board/shim-board.js';
 
 const SAVE_EVERY_MS = 1000;
 

@@ -7,10 +7,10 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { bleRadio } from '../../../host/ble/radio.js';
-import type { ServiceJson } from '../../../host/ble/radio.js';
-import { hostPlatform, installFlashPartition, installOtaPartitions } from '../../../host/shims/host-control.js';
-import { NorFlash } from '../../../host/sim/nor-flash.js';
+import { bleRadio } from '../ble/radio.js';
+import type { ServiceJson } from '../ble/radio.js';
+import { hostPlatform, installFlashPartition, installOtaPartitions } from '../shims/host-control.js';
+import { NorFlash } from '../sim/nor-flash.js';
 
 /** Partitions of platforms/esp32/partitions.csv, in 4 KiB sectors. */
 const STORAGE = Object.freeze({ name: 'storage', size: 0x30000 });
@@ -19,7 +19,7 @@ const OTA_APPS = Object.freeze([Object.freeze({ name: 'ota_0', size: 0x1e0000 })
 const SECTOR = 4096;
 /** esp_image_header_t.magic. */
 const ESP_IMAGE_MAGIC = 0xe9;
-const SERVICES = new URL('../../../modules/ble/bleservices/', import.meta.url);
+const SERVICES = new URL('../../modules/ble/bleservices/', import.meta.url);
 
 export const DEFAULT_STATE_DIR = join(tmpdir(), 'implant-sim');
 
