@@ -4,7 +4,9 @@
 // window with the same code on both sides, interrogate, program the lower rate and see the
 // marker rate follow, audit export and verify (and a tampered export refused), an update with
 // a dropped link that resumes, trial-boots and confirms, and a restart of the simulator that
-// resumes from the stored state. Assertions are on what the device answers; every wait is bounded.
+// resumes from the stored state; and radio-level admission as shipped: locked out, the device
+// is not connectable through the bridge until presence is held. Assertions are on what the
+// device answers; every wait is bounded.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,7 +125,10 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.match(refused.err, /PRESENCE_REQUIRED/);
     const programmed = await cli('program', '--sim', sim.url, '--set', 'mode=VVI', '--set', 'lrl=70', '--presence', '--json');
     assert.equal(programmed.code, 0, programmed.err);
+    const temporary = await cli('temporary', '--sim', sim.url, '--set', 'lrl=90', '--presence', '--json');
+    assert.equal(temporary.code, 0, temporary.err);
     const after = (await cli('interrogate', '--sim', sim.url, '--json')).json();
+    assert.equal(after.temporary, null, 'temporary parameters end with the session that set them');
     assert.equal(after.permanent.lrl, 70);
     assert.equal(after.permanent.mode, 'VVI');
     // The heart beats at 40 bpm: the device paces one lower-rate interval (857 ms) after each ventricular event.
@@ -222,5 +227,58 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.equal(whoami.code, 0, whoami.err);
     assert.equal(whoami.json().role, 'clinician');
     assert.ok(!sim.lines.some((l) => l.text.startsWith('factory:')), 'a provisioned device is not provisioned again');
+  });
+});
+
+describe('radio-level admission over the bridge (end to end)', function () {
+  this.timeout(120_000);
+  let dir: string;
+  let sim: RunningSim;
+
+  before(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'implant-e2e-admission-'));
+    sim = await startSim(join(dir, 'state'), { fresh: true });
+    await sim.waitFor((l) => l.topic === 'simulator' && l.text.startsWith('factory: device provisioned'), 30_000);
+  });
+
+  after(async () => {
+    await sim?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('stops being connectable after three failed authentications, until presence is held', async () => {
+    const stranger = join(dir, 'stranger');
+    assert.equal((await cli('keygen', '--kind', 'programmer', '--out', stranger)).code, 0);
+    const ids = (await (await fetch(`http://127.0.0.1:${sim.port}/api/dev-identities`)).json()) as { device: { publicKey: string } };
+    writeFileSync(join(dir, 'device.hex'), ids.device.publicKey);
+    for (let i = 0; i < 3; i++) {
+      const r = await cli('whoami', '--sim', sim.url, '--key', `${stranger}.key.pem`, '--device-key', join(dir, 'device.hex'), '--json');
+      assert.equal(r.code, 4, r.err);
+    }
+    await new Promise((r) => setTimeout(r, 500)); // the device handles the last link loss, then stops advertising
+    const connect = () => new Promise<any>((resolve) => {
+      const ws = new WebSocket(`${sim.url}/bridge`);
+      ws.once('open', () => ws.send(JSON.stringify({ id: 1, op: 'connect' })));
+      ws.once('message', (data) => {
+        resolve(JSON.parse(String(data)));
+        ws.close();
+      });
+    });
+    assert.deepEqual(await connect(), { id: 1, ok: false, error: 'not connectable' });
+    const locked = await cli('whoami', '--sim', sim.url, '--json');
+    assert.equal(locked.code, 3, 'the clinician cannot reach a locked-out device either');
+    // Presence bypasses the lockout: the device advertises again while the button is held.
+    const control = new WebSocket(`${sim.url}/control`);
+    await new Promise((resolve) => control.once('open', resolve));
+    control.send(JSON.stringify({ id: 1, op: 'button', held: true }));
+    let reply: any;
+    for (let waited = 0; waited < 3000; waited += 250) {
+      await new Promise((r) => setTimeout(r, 250));
+      reply = await connect();
+      if (reply.ok) break;
+    }
+    control.send(JSON.stringify({ id: 2, op: 'button', held: false }));
+    control.close();
+    assert.equal(reply.ok, true, JSON.stringify(reply));
   });
 });
