@@ -5,6 +5,7 @@ import { certCommand } from './cert.js';
 import { heartCommand } from './heart.js';
 import { interrogateCommand, whoamiCommand } from './reads.js';
 import { keygenCommand } from './keygen.js';
+import { labCommand } from './lab.js';
 import { markersCommand } from './markers.js';
 import { otaCommand } from './ota.js';
 import { pairCommand } from './pair.js';
@@ -18,5 +19,5 @@ import { verifyImageCommand } from './verify-image.js';
 export const commands: Command[] = [
   runCommand,
   pairCommand, whoamiCommand, interrogateCommand, programCommand, temporaryCommand, markersCommand, auditCommand, otaCommand, timeCommand, unbondCommand,
-  keygenCommand, certCommand, signCommand, verifyImageCommand, heartCommand,
+  keygenCommand, certCommand, signCommand, verifyImageCommand, heartCommand, labCommand,
 ];
