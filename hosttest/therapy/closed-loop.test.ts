@@ -125,3 +125,66 @@ describe('therapy closed loop: properties that need a demonstration', () => {
     assert.notDeepEqual(a.markers, c.markers);
   });
 });
+
+describe('therapy closed loop: the hard scenarios bite', () => {
+  /** Longest gap between the heart's own ventricular beats, after `from`. */
+  function longestVentricularGap(r: LoopResult, from = 0): number {
+    const beats = r.truth.activations.filter((a) => a.chamber === 'V' && a.t >= from).map((a) => a.t);
+    return Math.max(...beats.slice(1).map((t, i) => t - beats[i]));
+  }
+
+  it('crosstalk: the artefact gets a safety pace at 110 ms, and the dependent ventricle never pauses', () => {
+    const r = run('crosstalk', 'DDD');
+    assert.equal(r.verdict, 'pass', explain(r));
+    const safety = r.markers.filter((m) => m.type === 'VSP').length;
+    assert.ok(safety > 200, `${safety} safety paces`);
+    assert.ok(longestVentricularGap(r, 2000) <= 1001, `gap ${longestVentricularGap(r, 2000)} ms`);
+  });
+
+  it('noise at every interval from 20 to 250 ms: no sense credited, the dependent ventricle paced at the LRL', () => {
+    const r = run('noise-sweep-v', 'VVI');
+    assert.equal(r.verdict, 'pass', explain(r));
+    const credited = r.markers.filter((m) => (m.type === 'VS' || m.type === 'PVC') && r.truth.senses.some((s) => s.t === m.t && s.origin === 'noise'));
+    assert.ok(credited.length <= 11, `${credited.length} noise pulses credited (at most the first of each burst)`);
+    assert.ok(longestVentricularGap(r, 2000) <= 1001, `gap ${longestVentricularGap(r, 2000)} ms`);
+  });
+
+  it('slow retrograde PMT (VA 420 ms, about 105 ppm): sustained without protection, broken with it', () => {
+    const retrogradeRun = (r: LoopResult): number => {
+      let run = 0, best = 0;
+      for (const [i, m] of r.markers.entries()) {
+        if (m.type !== 'VP' && m.type !== 'VS' && m.type !== 'PVC') continue;
+        const p = r.markers.slice(Math.max(0, i - 4), i).reverse().find((x) => x.type === 'AS' || x.type === 'AT');
+        const retro = m.type === 'VP' && p !== undefined && r.truth.senses.some((s) => s.t === p.t && s.origin === 'retrograde');
+        run = retro ? run + 1 : 0;
+        best = Math.max(best, run);
+      }
+      return best;
+    };
+    const off = run('slow-pmt', 'DDD', { set: { pmtProtection: false } });
+    const on = run('slow-pmt', 'DDD');
+    assert.ok(retrogradeRun(off) > 100, `longest PMT without protection ${retrogradeRun(off)}`);
+    assert.equal(on.verdict, 'pass', explain(on));
+    assert.ok(count(on.markers, 'PMT') > 0 && retrogradeRun(on) <= 10, `longest PMT with protection ${retrogradeRun(on)}`);
+  });
+
+  it('AF that converts: ATR starts, falls back, and ends after conversion; AT into standstill ends ATR too', () => {
+    const af = run('af-converts', 'DDD');
+    assert.equal(af.verdict, 'pass', explain(af));
+    const at = (type: string, r: LoopResult): number[] => r.markers.filter((m) => m.type === type).map((m) => m.t);
+    assert.ok(at('ATR-Dur', af)[0] > 60000 && at('ATR-FB', af)[0] > at('ATR-Dur', af)[0]);
+    assert.ok(at('ATR-End', af).some((t) => t > 300000 && t < 320000), `ATR-End at ${at('ATR-End', af)}`);
+    const standstill = run('at-standstill', 'DDD');
+    assert.equal(standstill.verdict, 'pass', explain(standstill));
+    assert.ok(at('ATR-End', standstill).some((t) => t > 240000 && t < 250000), `ATR-End at ${at('ATR-End', standstill)}`);
+  });
+
+  it('ATR fallback during exercise keeps a sensor-driven rate (VVIR), faster than the LRL', () => {
+    const r = run('exercise-af', 'DDD');
+    assert.equal(r.verdict, 'pass', explain(r));
+    const fallback = r.markers.find((m) => m.type === 'ATR-FB')!.t;
+    const paced = r.markers.filter((m) => m.type === 'VP' && m.t > fallback + 70000 && m.t < 400000);
+    const mean = (paced.at(-1)!.t - paced[0].t) / (paced.length - 1);
+    assert.ok(mean < 700, `mean paced V-V ${mean} ms in fallback`);
+  });
+});
