@@ -460,7 +460,9 @@ class TraceChecker {
   private pace(ch: Chamber, t: number): void {
     const l = this.mode();
     const tol = this.o.toleranceMs;
+    // §3.5 Table 2: paces only in the chambers the mode (or its special state) paces.
     if (!covers(l.paced, ch)) this.fail('mode-semantics', t, `${ch} paced in ${this.p.mode}${this.atr.phase === 'fallback' ? ' during ATR fallback (VVIR, §5.6.3)' : ''}`);
+    // Runaway protection (205 ppm, checker/spec.ts), whatever the state.
     if (t - this.lastPace[ch] < RUNAWAY_MIN_MS) this.fail('runaway', t, `${ch} paces ${t - this.lastPace[ch]} ms apart`);
     this.lastPaceRate = l.rateAdaptive;
     this.lastPace[ch] = t;
@@ -483,11 +485,13 @@ class TraceChecker {
     const a = this.atrialEvent;
     const length = t - c.t;
     if (this.safety?.sensed) {
+      // Ventricular safety pacing: the pace comes at the end of the window (checker/spec.ts).
       const at = this.safety.ap + SAFETY_WINDOW_MS;
       if (Math.abs(t - at) > tol) this.fail('safety-pacing', t, `safety pace at ${t} ms, expected at ${at} ms`);
       this.pmtRun = 0;
       return this.boundary(t, 'pace');
     }
+    // §5.2: "the minimum time between a ventricular event and the next ventricular pace" (J1).
     const upper = this.magnet ? Math.min(c.upper, c.minEscape) : c.upper;
     if (length < upper - tol) this.fail('upper-rate', t, `VP ${length} ms after the last V event, under the upper rate interval ${upper} ms`);
     this.notLate(t);
