@@ -80,8 +80,7 @@ export function ignoredParameters(changes: Readonly<Record<string, unknown>>, p:
  */
 export function effectiveParameters(p: Readonly<PacingParameters>, letters: ModeLetters): Readonly<PacingParameters> {
   const on = (name: Exclude<ParameterName, 'mode'>): boolean => APPLIES[name](letters, p);
-  return {
-    ...p,
+  const effective: Partial<PacingParameters> = {
     dynamicAv: p.dynamicAv && on('dynamicAv'),
     sensedAvOffset: on('sensedAvOffset') ? p.sensedAvOffset : 0,
     pvarpExtension: on('pvarpExtension') ? p.pvarpExtension : 0,
@@ -93,4 +92,9 @@ export function effectiveParameters(p: Readonly<PacingParameters>, letters: Mode
     ventricularSafetyPacing: p.ventricularSafetyPacing && on('ventricularSafetyPacing'),
     magnetResponse: p.magnetResponse && on('magnetResponse'),
   };
+  // Most sets already have every non-applicable feature off: then the set itself (no copy in the heap).
+  for (const name of Object.keys(effective) as (keyof PacingParameters)[]) {
+    if (effective[name] !== p[name]) return { ...p, ...effective };
+  }
+  return p;
 }

@@ -89,6 +89,7 @@ export class PacingEngine {
   private fallbackStart = 0;
   private fallbackFrom = 0;
 
+  private effective: { source: PacingParameters; mode: Mode; params: Readonly<PacingParameters> } | undefined;
   private cycle!: Cycle;
   private boundary = 0;
   private boundaryKind: BoundaryKind = 'start';
@@ -319,8 +320,17 @@ export class PacingEngine {
     return marker !== null;
   }
 
+  /** The set a cycle in the current effective mode runs on, rebuilt only when the set or the mode changes. */
+  private effectiveFor(letters: ModeLetters): Readonly<PacingParameters> {
+    const mode = this.effectiveMode();
+    const cached = this.effective;
+    if (cached && cached.source === this.active && cached.mode === mode) return cached.params;
+    this.effective = { source: this.active, mode, params: effectiveParameters(this.active, letters) };
+    return this.effective.params;
+  }
+
   private inputsFor(t: number, letters: ModeLetters): CycleInputs {
-    const p = effectiveParameters(this.active, letters);
+    const p = this.effectiveFor(letters);
     const sensorInterval = letters.rateAdaptive
       ? Math.max(intervalOf(p.msr), intervalOf(this.sensor.update(p, t)))
       : undefined;
