@@ -76,6 +76,9 @@ export function serveSimulator(hooks: BoardHooks): { restarted(): void } {
     }
   });
   process.on('disconnect', () => exit(0, true));
+  // Ctrl-C in a terminal reaches the whole process group: the simulator stops the board itself
+  // (save, then exit), so the board does not die on the signal with its last second unsaved.
+  process.on('SIGINT', () => {});
   return {
     restarted() {
       send({ kind: 'restart' });

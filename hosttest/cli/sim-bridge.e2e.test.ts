@@ -135,6 +135,7 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     const follow = await cli('markers', '--sim', sim.url, '--count', '0', '--follow', '--seconds', '8', '--json');
     assert.equal(follow.code, 0, follow.err);
     const markers = follow.out.trim().split('\n').slice(0, -1).map((l) => JSON.parse(l) as { t: number; type: string });
+    assert.ok(markers.some((m) => m.type.startsWith('VS')), "the virtual heart's own beats reach the sense pin");
     const intervals = escapeIntervals(markers);
     assert.ok(intervals.length >= 4, `escape intervals seen: ${intervals}`);
     assert.ok(Math.abs(median(intervals) - 857) <= 10, `median escape interval ${median(intervals)} ms: ${intervals}`);
