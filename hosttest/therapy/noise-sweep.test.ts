@@ -54,6 +54,7 @@ export function sweepOne(mode: Mode, chamber: Chamber, intervalMs: number, phase
   };
 }
 
+// @req SAF-05
 describe('noise sweep (§5.5): every sensing mode, noise every 20..250 ms', () => {
   for (const mode of SPEC_MODES) {
     for (const chamber of sensedChambers(mode)) {
@@ -72,6 +73,7 @@ describe('noise sweep (§5.5): every sensing mode, noise every 20..250 ms', () =
   }
 });
 
+// @req SAF-05
 describe('noise sweep (§5.5): noise pulses inside the blanking after an atrial pace', () => {
   // The old engine dropped a pulse in blanking before its noise detector saw it; the next pulse
   // then looked far enough from the last one to be a real sense and inhibited the ventricular pace.

@@ -7,6 +7,7 @@
 // one exception keeps crosstalk from hiding a real beat: a pulse shortly after a lone blanked
 // pulse (an atrial pace artefact seen on the ventricular lead) is judged as a sense, unless the
 // lead was already noisy.
+// @req SAF-05
 import type { Chamber } from './markers.js';
 
 export class NoiseDetector {
