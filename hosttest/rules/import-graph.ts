@@ -153,3 +153,18 @@ export function checkTestsApart(graph: Map<string, ImportEdge[]>): Violation[] {
     .filter(({ from, target }) => !from.startsWith(TESTS) && target.kind === 'file' && target.path.startsWith(TESTS))
     .map(({ from, target }) => ({ rule: 'nothing outside hosttest/ imports hosttest/', chain: [from, describe(target)] }));
 }
+
+/** The files reached from `entries` through file imports; the bare "noble" reaches `nobleEntry` (what esbuild bundles for the device). */
+export function reachedFrom(graph: Map<string, ImportEdge[]>, entries: readonly string[], nobleEntry: string): Set<string> {
+  const reached = new Set<string>();
+  const queue = [...entries];
+  for (let file = queue.pop(); file !== undefined; file = queue.pop()) {
+    if (reached.has(file)) continue;
+    reached.add(file);
+    for (const { target } of graph.get(file) ?? []) {
+      if (target.kind === 'file') queue.push(target.path);
+      else if (target.kind === 'bare' && target.specifier === 'noble') queue.push(nobleEntry);
+    }
+  }
+  return reached;
+}
