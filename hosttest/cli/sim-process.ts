@@ -55,7 +55,9 @@ export function startSim(stateDir: string, options: { fresh: boolean; timeoutMs?
     waiters.push({ match, resolve: (l) => (clearTimeout(timer), resolve(l)) });
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return waitFor((l) => l.topic === 'simulator' && /^Open http:\/\/127\.0\.0\.1:\d+\//.test(l.text), options.timeoutMs ?? 30000).then((line) => {
+  const opened = waitFor((l) => l.topic === 'simulator' && /^Open http:\/\/127\.0\.0\.1:\d+\//.test(l.text), options.timeoutMs ?? 30000);
+  opened.catch(() => child.kill('SIGKILL')); // never leave a simulator behind
+  return opened.then((line) => {
     const port = Number(/127\.0\.0\.1:(\d+)/.exec(line.text)![1]);
     return {
       url: `ws://127.0.0.1:${port}`,
