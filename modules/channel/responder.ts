@@ -246,7 +246,7 @@ export class ChannelResponder {
   }
 
   private event(kind: ChannelEventKind, status?: StatusCode): void {
-    this.options.gate.sessionEvent?.({
+    this.options.gate.sessionEvent({
       kind,
       now: this.options.clock.now(),
       status,
