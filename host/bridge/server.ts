@@ -65,8 +65,13 @@ export function startBridgeServer(options: ServerOptions): Promise<BridgeServer>
 
   const http = createServer((req, res) => {
     if (!allowedHost(req.headers.host) || !allowedOrigin(req.headers.origin)) return plain(res, 403, 'forbidden: the simulator serves 127.0.0.1 and localhost only\n');
-    const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'method not allowed\n');
+    let path: string;
+    try {
+      path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
+    } catch {
+      return plain(res, 400, 'bad path\n');
+    }
     if (path === '/api/sim') return json(res, 200, options.state());
     if (path === '/api/dev-identities') {
       const ids = options.devIdentities();

@@ -76,6 +76,8 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.match(ids.clinician.keyPem, /BEGIN PRIVATE KEY/);
     assert.match(ids.device.publicKey, /^[0-9a-f]{64}$/);
     assert.equal((await fetch(`${base}/api/dev-identities`, { headers: { origin: 'http://evil.example' } })).status, 403);
+    assert.equal((await fetch(`${base}/%E0%A4%A`)).status, 400);
+    assert.equal((await fetch(`${base}/..%2f..%2fetc%2fpasswd`)).status, 400);
     assert.equal((await socketOutcome(sim, '/bridge', { origin: 'http://evil.example' })).status, 403);
     assert.equal((await socketOutcome(sim, '/control', { origin: `http://localhost:${sim.port + 1}` })).status, 403);
   });
