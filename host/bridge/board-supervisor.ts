@@ -13,6 +13,9 @@ import type { ConsoleEventFrame, GattEvent, Reply } from './protocol.js';
 
 /** How long the power stays off after a cut before the board boots again. */
 const POWER_OFF_MS = 300;
+/** A crash this soon after boot, CRASH_LOOP times in a row, is a crash loop: no more reboots. */
+const CRASH_LOOP_MS = 10_000;
+const CRASH_LOOP = 3;
 
 export interface BoardOptions {
   /** The module and arguments that boot the board (`implant run --board ...`). */
@@ -21,7 +24,9 @@ export interface BoardOptions {
   readonly inputs: BoardInputs;
   /** Raw console text of the firmware, as it arrives. */
   readonly onTrace: (text: string) => void;
-  /** The board process ended for another reason than a reboot or a power cut: the simulator stops. */
+  /** The board crashed and is booted again, as a device's panic handler resets it. */
+  readonly onCrash: (description: string) => void;
+  /** The board keeps crashing at boot: the simulator stops. */
   readonly onFault: (description: string) => void;
 }
 
@@ -43,6 +48,8 @@ export class BoardSupervisor {
   private centralConnected = false;
   private stopping: (() => void) | undefined;
   private powerCut = false;
+  private bootedAt = 0;
+  private quickCrashes = 0;
 
   constructor(private readonly options: BoardOptions) {
     this.inputs = { ...options.inputs };
@@ -50,6 +57,7 @@ export class BoardSupervisor {
 
   start(): void {
     this.boots++;
+    this.bootedAt = Date.now();
     const child = fork(this.options.module, this.options.args(this.boots), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
     this.child = child;
     child.on('message', (message: FromBoard) => this.receive(message));
@@ -167,12 +175,20 @@ export class BoardSupervisor {
       this.gattListener?.({ event: 'disconnected', reason: 'the device restarted' });
     }
     if (this.stopping) return this.stopping();
-    if (code === RESTART_EXIT_CODE) return this.start();
+    if (code === RESTART_EXIT_CODE) {
+      this.quickCrashes = 0;
+      return this.start();
+    }
     if (this.powerCut && signal === 'SIGKILL') {
       this.powerCut = false;
+      this.quickCrashes = 0;
       setTimeout(() => this.start(), POWER_OFF_MS);
       return;
     }
-    this.options.onFault(`the simulated board stopped (${signal ?? `exit code ${code}`})`);
+    const how = `the simulated board crashed (${signal ?? `exit code ${code}`})`;
+    this.quickCrashes = Date.now() - this.bootedAt < CRASH_LOOP_MS ? this.quickCrashes + 1 : 1;
+    if (this.quickCrashes >= CRASH_LOOP) return this.options.onFault(`${how}, ${CRASH_LOOP} times within ${CRASH_LOOP_MS / 1000} s of booting: stopping`);
+    this.options.onCrash(`${how}: booting it again, as a device's panic reset would`);
+    this.start();
   }
 }

@@ -54,6 +54,7 @@ export async function startSimulator(options: SimulatorOptions): Promise<Simulat
     args: (boot) => options.boardArgs(options.fresh && boot === 1),
     inputs: { button: false, battery: 'BOL', scenario: options.scenario },
     onTrace: options.onTrace,
+    onCrash: options.say,
     onFault: options.onFault,
   });
   const state = (): SimState => ({
