@@ -6,7 +6,7 @@ import { accessCommands } from '../access/commands.js';
 import { updateCommands } from '../bootloader/commands.js';
 import type { UpdateService } from '../bootloader/update-service.js';
 import type { CommandSpec } from '../channel/commands.js';
-import { therapyCommands } from '../therapy-control/commands.js';
+import { patientCommands, therapyCommands } from '../therapy-control/commands.js';
 import type { TherapyPort } from '../therapy-control/commands.js';
 import type { PatientActions } from '../therapy-control/patient-range.js';
 
@@ -23,7 +23,7 @@ export interface CommandSources {
 export function commandSet(sources: CommandSources): CommandSpec[] {
   return [
     ...therapyCommands(sources.therapy),
-    ...(sources.patient?.commands() ?? []),
+    ...(sources.patient ? patientCommands(sources.patient) : []),
     ...accessCommands(sources.access),
     ...(sources.update ? updateCommands(sources.update) : []),
   ];

@@ -10,9 +10,11 @@ import type { FieldSchema } from '../channel/schema.js';
 import type { CborValue } from '../core/cbor.js';
 import { ALL_MODES, PROGRAMMABLE_MODES } from '../therapy/modes.js';
 import { ACTIVITY_THRESHOLDS, PARAMETER_TABLE } from '../therapy/params.js';
+import type { ParameterSpec } from '../therapy/params.js';
 import type { Reply } from '../therapy/protocol.js';
 import { TherapyStatus } from '../therapy/status.js';
 import type { RequestBody } from './supervisor.js';
+import type { PatientActions } from './patient-range.js';
 import type { TherapyErrorCode } from '../therapy/therapy.js';
 
 /** What the commands need from the main side's TherapySupervisor. */
@@ -105,5 +107,24 @@ export function therapyCommands(therapy: TherapyPort): CommandSpec[] {
         return ok(toCbor({ seq: page.seq, markers: page.markers.map((m) => [m.t, m.type]) }));
       },
     }),
+  ];
+}
+
+/** A lower rate argument: any integer between the LRL grid's extremes (the grid itself is checked by the handler). */
+const LRL_SPANS = (PARAMETER_TABLE.lrl as Extract<ParameterSpec, { kind: 'grid' }>).spans;
+const LRL_ARG = s.int(LRL_SPANS[0][0], LRL_SPANS[LRL_SPANS.length - 1][1]);
+
+/** The patient range (the clinician's) and the patient's own actions inside it (patient-range.ts). */
+export function patientCommands(patient: PatientActions): CommandSpec[] {
+  return [
+    defineCommand({ name: 'therapy.patient-range.get', args: NO_ARGS, maxArgBytes: 1, handler: () => ok(patient.getRange()) }),
+    defineCommand({
+      name: 'therapy.patient-range.set',
+      args: s.struct({ lrlMin: LRL_ARG, lrlMax: LRL_ARG }),
+      maxArgBytes: 24,
+      handler: ({ lrlMin, lrlMax }) => patient.setRange(lrlMin, lrlMax),
+    }),
+    defineCommand({ name: 'therapy.patient.set-rate', args: s.struct({ lrl: LRL_ARG }), maxArgBytes: 12, handler: ({ lrl }) => patient.setRate(lrl) }),
+    defineCommand({ name: 'therapy.patient.symptom', args: NO_ARGS, maxArgBytes: 1, handler: () => patient.markSymptom() }),
   ];
 }

@@ -7,12 +7,10 @@
 import { decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborValue } from '../core/cbor.js';
 import type { Clock } from '../core/clock.js';
-import { defineCommand, fail, ok } from '../channel/commands.js';
-import type { CommandReply, CommandSpec } from '../channel/commands.js';
-import { NO_ARGS, s } from '../channel/schema.js';
+import { fail, ok } from '../channel/commands.js';
+import type { CommandReply } from '../channel/commands.js';
 import type { ParamsCodec } from '../storage/params-store.js';
-import { PARAMETER_TABLE } from '../therapy/params.js';
-import type { PacingParameters, ParameterSpec } from '../therapy/params.js';
+import type { PacingParameters } from '../therapy/params.js';
 import { TherapyStatus } from '../therapy/status.js';
 import { applyChanges, checkValue } from '../therapy/validate.js';
 import { answer, toCbor } from './commands.js';
@@ -33,9 +31,6 @@ export interface PatientRangeStore {
 /** Symptom marks kept in RAM for interrogation (the audit log keeps them across resets). */
 const MAX_SYMPTOMS = 16;
 
-/** The LRL grid's extremes; the grid itself is checked by the therapy module's checkValue. */
-const LRL_SPANS = (PARAMETER_TABLE.lrl as Extract<ParameterSpec, { kind: 'grid' }>).spans;
-const LRL_ARG = s.int(LRL_SPANS[0][0], LRL_SPANS[LRL_SPANS.length - 1][1]);
 
 /** The range on the LRL grid and ordered; null when it is not. */
 function checkedRange(lrlMin: unknown, lrlMax: unknown): PatientRange | null {
@@ -64,7 +59,7 @@ function refuse(status: number, message: string, parameter = 'lrl'): CommandRepl
   return { status, result: toCbor({ parameter, message }) };
 }
 
-/** The patient-range and patient-action commands over the therapy port (the persisting one, so a patient rate is saved). */
+/** The patient range and the patient's actions over the therapy port (the persisting one, so a patient rate is saved); their commands are in commands.ts. */
 export class PatientActions {
   private range: PatientRange | null;
   private readonly symptoms: number[] = [];
@@ -89,40 +84,20 @@ export class PatientActions {
     };
   }
 
-  commands(): CommandSpec[] {
-    return [
-      defineCommand({
-        name: 'therapy.patient-range.get',
-        args: NO_ARGS,
-        maxArgBytes: 1,
-        handler: () => ok(toCbor(this.range)),
-      }),
-      defineCommand({
-        name: 'therapy.patient-range.set',
-        args: s.struct({ lrlMin: LRL_ARG, lrlMax: LRL_ARG }),
-        maxArgBytes: 24,
-        handler: ({ lrlMin, lrlMax }) => this.setRange(lrlMin, lrlMax),
-      }),
-      defineCommand({
-        name: 'therapy.patient.set-rate',
-        args: s.struct({ lrl: LRL_ARG }),
-        maxArgBytes: 12,
-        handler: ({ lrl }) => this.setRate(lrl),
-      }),
-      defineCommand({
-        name: 'therapy.patient.symptom',
-        args: NO_ARGS,
-        maxArgBytes: 1,
-        handler: () => {
-          this.symptoms.push(this.clock.now());
-          if (this.symptoms.length > MAX_SYMPTOMS) this.symptoms.shift();
-          return ok();
-        },
-      }),
-    ];
+  /** The clinician's range (null: none set). */
+  getRange(): CborValue {
+    return toCbor(this.range);
   }
 
-  private async setRange(lrlMin: number, lrlMax: number): Promise<CommandReply> {
+  /** A symptom mark from the patient, kept for interrogation (the audit log keeps it across resets). */
+  markSymptom(): CommandReply {
+    this.symptoms.push(this.clock.now());
+    if (this.symptoms.length > MAX_SYMPTOMS) this.symptoms.shift();
+    return ok();
+  }
+
+  /** A clinician sets the range: both ends on the grid, ordered, and valid with the present permanent parameters. */
+  async setRange(lrlMin: number, lrlMax: number): Promise<CommandReply> {
     const range = checkedRange(lrlMin, lrlMax);
     if (!range) {
       const offGrid = checkValue('lrl', lrlMin) ?? checkValue('lrl', lrlMax);
@@ -141,7 +116,8 @@ export class PatientActions {
     return ok();
   }
 
-  private async setRate(lrl: number): Promise<CommandReply> {
+  /** The patient's lower rate, inside the range, through the ordinary permanent programming path. */
+  async setRate(lrl: number): Promise<CommandReply> {
     const offGrid = checkValue('lrl', lrl);
     if (offGrid) return refuse(TherapyStatus.PARAMETER_RANGE, offGrid.message);
     const range = this.range;
