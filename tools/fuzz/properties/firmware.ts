@@ -5,11 +5,10 @@
 // disturbed: without presence no command may change pacing, so every pace of the run must fall
 // on the power-on schedule (VVI at the lower rate), to the millisecond of the virtual clock.
 import fc from 'fast-check';
-import type { CborMap, CborValue } from '../../../modules/core/cbor.js';
+import type { CborValue } from '../../../modules/core/cbor.js';
 import { IMPLANT_GATT } from '../../../modules/ble/gatt-layout.js';
 import { fragmentMessage, MessageType } from '../../../modules/channel/framing.js';
 import type { CommandSpec } from '../../../modules/channel/commands.js';
-import type { FieldSchema, Schema } from '../../../modules/channel/schema.js';
 import { AccessStatus } from '../../../modules/access/status.js';
 import { UpdateStatus } from '../../../modules/bootloader/status.js';
 import { Status } from '../../../modules/channel/status.js';
@@ -22,6 +21,7 @@ import type { Booted } from '../../../host/board/sim-board.js';
 import { cborValue } from '../../../host/fixtures/cbor-arbitrary.js';
 import type { FuzzProperty } from '../channel-properties.js';
 import { fail } from './mutate.js';
+import { argsFor } from './schema-values.js';
 
 /** Every status a command may answer with: the channel's, access control's, therapy's and the updater's. */
 const STATUS_CODES = new Set<number>([Status, AccessStatus, TherapyStatus, UpdateStatus].flatMap((table) => Object.values(table)));
@@ -37,35 +37,17 @@ function checkPaceSchedule(b: Booted): void {
   if (v.some((p) => p.by !== 'worker')) fail('the backup pacer took over');
 }
 
-/** A small value of any CBOR type, for a field that expects another (kept small: the size limit is checked first). */
-const smallWrongValue: fc.Arbitrary<CborValue> = fc.oneof(fc.integer(), fc.string({ maxLength: 8 }), fc.boolean(), fc.uint8Array({ maxLength: 8 }), fc.constant(null), fc.array(fc.nat(), { maxLength: 3 }));
-
-/** A value for a schema: mostly valid, sometimes just outside its bounds or of the wrong type. */
-function valueFor(schema: Schema): fc.Arbitrary<CborValue> {
-  const wrong = smallWrongValue;
-  const valid = ((): fc.Arbitrary<CborValue> => {
-    switch (schema.kind) {
-      case 'int': return fc.oneof({ weight: 4, arbitrary: fc.integer({ min: schema.min, max: schema.max }) }, { weight: 1, arbitrary: fc.constantFrom(schema.min, schema.max, schema.min - 1, schema.max + 1) });
-      case 'bytes': return fc.oneof(fc.uint8Array({ minLength: schema.minLength, maxLength: Math.min(schema.maxLength, 64) }), fc.uint8Array({ minLength: Math.max(0, schema.minLength - 1), maxLength: Math.min(schema.maxLength + 1, 300) }));
-      case 'text': return fc.string({ minLength: Math.max(0, schema.minLength - 1), maxLength: Math.min(schema.maxLength + 1, 80) });
-      case 'bool': return fc.boolean();
-      case 'enum': return fc.oneof(fc.constantFrom(...schema.values), fc.string({ maxLength: 6 }));
-      case 'array': return fc.array(valueFor(schema.items), { maxLength: Math.min(schema.maxItems + 1, 8) });
-      case 'struct': return argsFor(schema.fields);
-    }
-  })();
-  return fc.oneof({ weight: 12, arbitrary: valid }, { weight: 1, arbitrary: wrong });
-}
-
-/** An argument map for a command's fields: some fields left out, sometimes an unknown one added. */
-function argsFor(fields: Readonly<Record<string, FieldSchema>>): fc.Arbitrary<CborValue> {
-  const entries = Object.entries(fields).map(([name, f]) => fc.option(valueFor(f.kind === 'optional' ? f.inner : f), { freq: 12 }).map((v) => [name, v] as const));
-  return fc.tuple(fc.tuple(...entries), fc.oneof({ weight: 8, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.tuple(fc.string({ maxLength: 8 }), smallWrongValue) })).map(([present, extra]) => {
-    const map: CborMap = new Map();
-    for (const [name, v] of present) if (v !== null) map.set(name, v);
-    if (extra) map.set(extra[0], extra[1] as CborValue);
-    return map as CborValue;
-  });
+/**
+ * With presence held a clinician may change pacing, so the schedule may change; what must hold
+ * whatever is programmed is the spec's runaway limit (205 ppm: no two paces of a chamber closer
+ * than 60000/205 ms), checked here against the spec's number, not the engine's constant.
+ */
+const RUNAWAY_PPM = 205;
+function checkRunaway(b: Booted): void {
+  for (const chamber of ['A', 'V'] as const) {
+    const times = b.paces.filter((p) => p.chamber === chamber).map((p) => p.t);
+    for (let i = 1; i < times.length; i++) if (times[i] - times[i - 1] < Math.floor(60_000 / RUNAWAY_PPM)) fail(`${chamber} paces ${times[i] - times[i - 1]} ms apart`);
+  }
 }
 
 /** A command name and arguments: a registered command with schema-shaped arguments, or anything. */
@@ -145,4 +127,31 @@ export const firmwareProperties: readonly FuzzProperty[] = [
       });
     },
   })),
+  {
+    name: 'firmware commands as clinician with the magnet held: any command, any arguments: a defined status, never a pace above the runaway limit',
+    property: () => {
+      const b = new SimBoard().boot();
+      const specs = b.firmware.dispatcher!.specs();
+      let open: Awaited<ReturnType<typeof programmerSession>> | undefined;
+      return fc.asyncProperty(requestFor(specs), async (request) => {
+        if (!open?.central.connected) {
+          for (let waited = 0; !b.radio.advertising?.connectable && waited < 7_200_000; waited += 60_000) await run(b.clock, 60_000, 1000);
+          open = await programmerSession(b, programmerIdentity('clinician', 5));
+          // Held from now on and never released, so no pairing window opens.
+          b.button(true);
+          await run(b.clock, 200);
+        }
+        let response;
+        try {
+          response = await settle(b.clock, open.client.request(request.name, request.args));
+        } catch {
+          open.central.disconnect();
+          return;
+        }
+        if (!STATUS_CODES.has(response.status)) fail(`${request.name}: undefined status ${response.status}`);
+        await run(b.clock, 2000, 50);
+        checkRunaway(b);
+      });
+    },
+  },
 ];

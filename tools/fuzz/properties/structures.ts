@@ -9,9 +9,12 @@ import type { CborMap, CborValue } from '../../../modules/core/cbor.js';
 import { CoseError, decodeSign1 } from '../../../modules/core/cose.js';
 import { fragmentMessage, MAX_MESSAGE_BYTES, Reassembler } from '../../../modules/channel/framing.js';
 import type { FramedMessage, FramingErrorCode } from '../../../modules/channel/framing.js';
+import { s as schemaOf, validateArgs } from '../../../modules/channel/schema.js';
+import type { FieldSchema, Schema } from '../../../modules/channel/schema.js';
 import { VirtualClock } from '../../../host/sim/virtual-clock.js';
 import type { FuzzProperty } from '../channel-properties.js';
 import { fail } from './mutate.js';
+import { valueFor } from './schema-values.js';
 
 const headerValue: fc.Arbitrary<CborValue> = fc.oneof(fc.constantFrom(-8, -7, 1, 0), fc.uint8Array({ maxLength: 10 }), fc.string({ maxLength: 4 }), fc.array(fc.integer({ min: -2, max: 5 }), { maxLength: 2 }));
 const header: fc.Arbitrary<CborMap> = fc.array(fc.tuple(fc.constantFrom(1, 2, 3, 4, 5, -1, 33), headerValue), { maxLength: 4 })
@@ -39,7 +42,58 @@ const timedFragments = fc.array(fc.tuple(
   fc.constantFrom('whole', 'drop-one', 'repeat-one', 'cut'), fc.nat(), fc.integer({ min: 0, max: 6000 }),
 ), { minLength: 1, maxLength: 4 });
 
+/** Any argument schema the schema language can express, a few levels deep. */
+const anySchema: fc.Arbitrary<Schema> = fc.letrec<{ schema: Schema }>((tie) => ({
+  schema: fc.oneof(
+    { depthSize: 'small', withCrossShrink: true },
+    fc.tuple(fc.integer({ min: -5, max: 5 }), fc.nat(10)).map(([min, span]) => schemaOf.int(min, min + span)),
+    fc.tuple(fc.nat(4), fc.nat(6)).map(([min, span]) => schemaOf.bytes(min + span, min)),
+    fc.tuple(fc.nat(3), fc.nat(6)).map(([min, span]) => schemaOf.text(min + span, min)),
+    fc.constant(schemaOf.bool()),
+    fc.uniqueArray(fc.oneof(fc.string({ maxLength: 3 }), fc.integer({ min: 0, max: 5 })), { minLength: 1, maxLength: 3 }).map((v) => schemaOf.enumOf(v)),
+    fc.tuple(tie('schema'), fc.nat(2), fc.nat(3)).map(([items, min, span]) => schemaOf.array(items, min + span, min)),
+    fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd'), tie('schema'), fc.boolean()), { maxLength: 3 })
+      .map((fields) => schemaOf.struct(Object.fromEntries(fields.map(([n, f, optional]) => [n, optional ? schemaOf.optional(f) : f])))),
+  ),
+})).schema;
+
+/** Whether `value` satisfies `schema`, decided independently of validateArgs. */
+function satisfies(schema: Schema, value: CborValue): boolean {
+  switch (schema.kind) {
+    case 'int': return typeof value === 'number' && Number.isInteger(value) && value >= schema.min && value <= schema.max;
+    case 'bytes': return value instanceof Uint8Array && value.length >= schema.minLength && value.length <= schema.maxLength;
+    case 'text': return typeof value === 'string' && new TextEncoder().encode(value).length >= schema.minLength && new TextEncoder().encode(value).length <= schema.maxLength;
+    case 'bool': return typeof value === 'boolean';
+    case 'enum': return (typeof value === 'string' || typeof value === 'number') && schema.values.includes(value);
+    case 'array': return Array.isArray(value) && value.length >= schema.minItems && value.length <= schema.maxItems && value.every((v) => satisfies(schema.items, v));
+    case 'struct': {
+      if (!(value instanceof Map)) return false;
+      for (const k of value.keys()) if (typeof k !== 'string' || !Object.prototype.hasOwnProperty.call(schema.fields, k)) return false;
+      return Object.entries(schema.fields as Readonly<Record<string, FieldSchema>>).every(([name, f]) => f.kind === 'optional'
+        ? !value.has(name) || satisfies(f.inner, value.get(name)!)
+        : value.has(name) && satisfies(f as Schema, value.get(name)!));
+    }
+  }
+}
+
+const schemaValue: fc.Arbitrary<CborValue> = fc.letrec<{ v: CborValue }>((tie) => ({
+  v: fc.oneof(
+    { depthSize: 'small' },
+    fc.integer({ min: -7, max: 17 }), fc.uint8Array({ maxLength: 11 }), fc.string({ maxLength: 10 }), fc.boolean(), fc.constant(null),
+    fc.array(tie('v'), { maxLength: 5 }),
+    fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c', 'd', 'e'), tie('v')), { maxLength: 4 }).map((e) => new Map(e) as CborMap),
+  ),
+})).v;
+
 export const structureProperties: readonly FuzzProperty[] = [
+  {
+    name: 'command schema: any value against any schema is accepted exactly when it satisfies it, never an exception',
+    property: () => fc.property(anySchema.chain((schema) => fc.tuple(fc.constant(schema), fc.oneof(valueFor(schema), schemaValue))), ([schema, value]) => {
+      const result = validateArgs(schema, value);
+      if (result.ok !== satisfies(schema, value)) fail(`validateArgs said ${result.ok} for a value that ${satisfies(schema, value) ? 'satisfies' : 'breaks'} the schema`);
+      if (!result.ok && !result.path.startsWith('$')) fail('a refusal names no path');
+    }),
+  },
   {
     name: 'COSE_Sign1 built element by element decodes or gives a CoseError',
     property: () => fc.property(sign1Structure, (bytes) => {
