@@ -1,6 +1,7 @@
 // Where the access-control layer plugs into the secure channel (modules/access implements these).
-// The radio asks connectable() before it advertises and admitConnection() when a central
-// connects, before any message. The channel then calls, for every handshake:
+// The radio asks connectable() whenever no central is connected (it advertises only while the
+// answer is yes) and admitConnection() when a central connects, before any message. The channel
+// then calls, for every handshake:
 //   admit()            before any Diffie-Hellman: rate limits, lockout, pairing window
 //   authenticatePeer() once the initiator's static key and payload are decrypted and authenticated by Noise
 //   sessionEvent()     for the audit log, on every outcome that matters for security
