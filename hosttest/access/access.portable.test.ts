@@ -75,7 +75,7 @@ describe('access (portable)', () => {
       const r = gate.authenticatePeer({ pattern: 'IK', remoteStatic: x25519Pair(d.prng).publicKey, payload: new Uint8Array(0), handshakeHash: new Uint8Array(32), now: d.clock.now() });
       return r.ok ? 0 : r.status;
     };
-    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) equal(attempt(), Status.UNKNOWN_PEER);
+    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) equal(attempt(), Status.AUTH_FAILED);
     d.reboot();
     equal(attempt(), AccessStatus.LOCKED_OUT);
   });

@@ -57,7 +57,7 @@ describe('access: authentication', () => {
     assert.equal(d.display.at(-1), 'pairing window closed', 'the code waits for the exchange (sas-mitm.test.ts)');
     assert.equal(role(connect(d, 'IK', phone)), 'patient', 'the bonded phone returns with IK');
     const second = x25519Pair(d.prng).publicKey;
-    assert.equal(role(connect(d, 'IK', second)), Status.UNKNOWN_PEER);
+    assert.equal(role(connect(d, 'IK', second)), Status.AUTH_FAILED);
     assert.deepEqual(d.access.alerts.pending('patient'), [{ kind: 'bond-added', count: 1 }]);
   });
 
@@ -85,11 +85,11 @@ describe('access: authentication', () => {
   it('gives emergency rights only after an unbroken long hold, one session per hold, time-limited, audited and announced', () => {
     const d = new Device();
     const stranger = x25519Pair(d.prng).publicKey;
-    assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER);
+    assert.equal(role(connect(d, 'IK', stranger)), Status.AUTH_FAILED);
     d.access.presence.set(true);
     d.clock.advance(PAIRING.HOLD_MAX_MS);
     assert.equal(role(connect(d, 'XX', stranger)), Status.PATTERN_NOT_ALLOWED, 'a pairing-length hold opens no XX');
-    assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER, 'and gives no emergency role');
+    assert.equal(role(connect(d, 'IK', stranger)), Status.AUTH_FAILED, 'and gives no emergency role');
     d.clock.advance(EMERGENCY.ARM_HOLD_MS - PAIRING.HOLD_MAX_MS);
     const r = connect(d, 'XX', stranger) as PeerDecision;
     assert.ok(r.ok);
@@ -116,12 +116,12 @@ describe('access: authentication', () => {
   it('backs off exponentially after repeated failures, and the lockout survives a reboot', () => {
     const d = new Device();
     const stranger = x25519Pair(d.prng).publicKey;
-    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER);
+    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) assert.equal(role(connect(d, 'IK', stranger)), Status.AUTH_FAILED);
     assert.equal(role(connect(d, 'IK', stranger)), AccessStatus.LOCKED_OUT);
     assert.deepEqual(d.access.alerts.pending('patient'), [{ kind: 'lockout', count: 1 }]);
     // The energy bucket (3 handshakes) is empty too: wait for both before the next try.
     d.clock.advance(Math.max(backoffMs(LOCKOUT.FREE_FAILURES), HANDSHAKE_REFILL_MS));
-    assert.equal(role(connect(d, 'IK', stranger)), Status.UNKNOWN_PEER, 'one more try after the backoff');
+    assert.equal(role(connect(d, 'IK', stranger)), Status.AUTH_FAILED, 'one more try after the backoff');
     assert.equal(d.access.lockout.lockedUntil() - d.clock.now(), 2 * LOCKOUT.BASE_MS, 'the backoff doubled');
     // Reboot: RAM is lost, the counters are not; the full backoff of the streak applies from boot.
     d.clock.advance(1000);

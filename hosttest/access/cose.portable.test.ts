@@ -1,6 +1,6 @@
 // COSE_Sign1 / EdDSA (RFC 9052 §4, RFC 9053 §2.2): structure against the COSE working group's
 // published example, sign/verify round trips, and refusal of everything outside the profile.
-import { CborTag, encodeCbor } from '../../modules/core/cbor.js';
+import { CborTag, decodeCbor, encodeCbor } from '../../modules/core/cbor.js';
 import { bytesEqual, equal, ok, throws } from '../lib/assert.js';
 import { fromHex, toHex, utf8 } from '../../modules/core/bytes.js';
 import { ALG_EDDSA, decodeSign1, sigStructure, signSign1, verifySign1 } from '../../modules/core/cose.js';
@@ -18,10 +18,27 @@ describe('COSE_Sign1 (EdDSA)', () => {
     equal(toHex(tbs), '846a5369676e61747572653143a101274054546869732069732074686520636f6e74656e742e');
   });
 
-  it('decodes the cose-wg example message (kid in the unprotected bucket)', () => {
+  it('refuses the cose-wg example message, whose kid sits in the unprotected bucket', () => {
     const msg = fromHex('D28443A10127A10445336434343854546869732069732074686520636F6E74656E742E5872988240A3A2F189BD486DE14AA77F54686C576A09F2E7ED9BAE910DF9139C2AC3BE7C27B7E10A20FA17C9D57D3510A2CF1F634BC0345AB9BE00849842171D1E9E98B2674C0E38BFCF6C557A1692B01B71015A47AC9F7748840CAD1DA80CBB5B349309FEBB912672B377C8B2072AF1598B3700');
-    // That example is Ed448 (a 114-byte signature), which this Ed25519-only profile refuses.
-    throws(() => decodeSign1(msg), { code: 'malformed' });
+    // Valid COSE, but outside this profile twice over: an unprotected header, and Ed448.
+    throws(() => decodeSign1(msg), { code: 'unsupported' });
+  });
+
+  it('has one byte form: the unprotected header is the empty map and kid is only in the protected one', () => {
+    const kid = fromHex('0102030405060708');
+    const msg = signSign1(ed, SK, utf8('claims'), { kid });
+    equal(toHex(msg.slice(0, 17)), `d2844da2012704480102030405060708a0`, 'protected {1: -8, 4: kid}, unprotected {}');
+    const [protectedBytes, , payload, signature] = (decodeCbor(msg) as CborTag).value as [Uint8Array, unknown, Uint8Array, Uint8Array];
+    const withUnprotected = (header: Map<number, unknown>) => encodeCbor(new CborTag(18, [protectedBytes, header, payload, signature] as never));
+    // The signature does not cover the unprotected bucket: each of these would be another byte
+    // form of the same signed object, or name a key the signature does not cover.
+    throws(() => decodeSign1(withUnprotected(new Map([[5, new Uint8Array(12)]]))), { code: 'unsupported' });
+    throws(() => decodeSign1(withUnprotected(new Map([[4, fromHex('0807060504030201')]]))), { code: 'unsupported' });
+    const unsignedKid = signSign1(ed, SK, utf8('claims'));
+    const [bare, , p2, s2] = (decodeCbor(unsignedKid) as CborTag).value as [Uint8Array, unknown, Uint8Array, Uint8Array];
+    throws(() => decodeSign1(encodeCbor(new CborTag(18, [bare, new Map([[4, kid]]), p2, s2] as never))), { code: 'unsupported' });
+    equal(decodeSign1(unsignedKid).kid, undefined);
+    throws(() => decodeSign1(encodeCbor(new CborTag(18, [encodeCbor(new Map([[1, -8], [3, 0]])), new Map(), p2, s2] as never))), { code: 'unsupported' });
   });
 
   it('round-trips and binds kid, payload and external AAD', () => {

@@ -163,7 +163,7 @@ describe('access: end to end over the host BLE shim', () => {
     const again = await session(env, 'IK', phone, new Uint8Array(0));
     assert.equal(await again.call('access.unbond-self'), Status.OK);
     again.close();
-    await assert.rejects(session(env, 'IK', phone, new Uint8Array(0)), (e: ClientError) => e.status === Status.UNKNOWN_PEER);
+    await assert.rejects(session(env, 'IK', phone, new Uint8Array(0)), (e: ClientError) => e.status === Status.AUTH_FAILED);
   });
 
   it('a patient sets its rate only inside the range a clinician set with the magnet, and marks a symptom', async () => {

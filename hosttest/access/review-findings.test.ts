@@ -9,6 +9,7 @@ import { EMERGENCY } from '../../modules/access/principal.js';
 import { AccessStatus } from '../../modules/access/status.js';
 import { signTrustUpdate } from '../../modules/access/trust-store.js';
 import { BUILD_TIME, MAX_FORWARD_JUMP } from '../../modules/access/trusted-time.js';
+import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { Status } from '../../modules/channel/status.js';
 import type { KeyPair } from '../../modules/channel/noise/suite.js';
@@ -25,6 +26,7 @@ import type { ProgrammerIdentity } from '../../host/board/programmer-session.js'
 import { SimBoard } from '../../host/board/sim-board.js';
 import type { Booted } from '../../host/board/sim-board.js';
 import { ROOT } from '../../host/fixtures/update-fixture.js';
+import { CborTag, decodeCbor, encodeCbor } from '../../modules/core/cbor.js';
 import { Prng } from '../../host/lib/prng.js';
 
 const prng = new Prng(12);
@@ -34,14 +36,14 @@ const stranger = (): ProgrammerIdentity => {
 };
 
 /** Connects a central and runs a handshake; XX learns the device key, IK is given it. */
-async function connect(b: Booted, pattern: 'IK' | 'XX', who: ProgrammerIdentity) {
+async function connect(b: Booted, pattern: 'IK' | 'XX', who: ProgrammerIdentity, deviceStatic = pattern === 'IK' ? b.firmware.access!.identity.identity().staticPublic : undefined) {
   const central = new SimulatedCentral(b.radio);
   central.connect();
   central.exchangeMtu(247);
   central.enableNotifications(IMPLANT_GATT.response);
   const client = new ProgrammerClient({
     crypto, clock: b.clock, link: centralLink(central), pattern, staticKey: who.staticKey as KeyPair, certificate: who.certificate,
-    deviceStatic: pattern === 'IK' ? b.firmware.access!.identity.identity().staticPublic : undefined,
+    deviceStatic,
   });
   try {
     await settle(b.clock, client.connect());
@@ -67,6 +69,9 @@ async function readInfo(b: Booted): Promise<Uint8Array> {
   await run(b.clock, 10);
   return info;
 }
+
+/** An IK HELLO made for `deviceStatic`, whichever implant answers it. */
+const connectTo = (b: Booted, deviceStatic: Uint8Array, who: ProgrammerIdentity) => connect(b, 'IK', who, deviceStatic);
 
 const refusedWith = (status: number) => (e: unknown) => e instanceof ClientError && e.status === status;
 
@@ -96,7 +101,7 @@ describe('attack review (issue 12), through the assembled firmware over BLE', ()
       await run(b.clock, (PAIRING.HOLD_MIN_MS + PAIRING.HOLD_MAX_MS) / 2);
       const attacker = stranger();
       await assert.rejects(connect(b, 'XX', attacker), refusedWith(Status.PATTERN_NOT_ALLOWED), 'no XX on presence alone');
-      await assert.rejects(connect(b, 'IK', attacker), refusedWith(Status.UNKNOWN_PEER), 'a peer who knows the key gets no emergency role');
+      await assert.rejects(connect(b, 'IK', attacker), refusedWith(Status.AUTH_FAILED), 'a peer who knows the key gets no emergency role');
       assert.deepEqual(await readInfo(b), before, 'device information does not change while presence is held');
       b.button(false);
       // The patient's phone bonds in the window the press opened, and is the patient.
@@ -199,6 +204,83 @@ describe('attack review (issue 12), through the assembled firmware over BLE', ()
       assert.ok(after.firmware.storage!.audit.entries().some((e) => e.event === 'trust.damaged'));
       assert.ok(after.console.some((e) => e.text.startsWith('trust anchors damaged')));
       after.firmware.stop();
+    });
+  });
+
+  describe('7. the pre-session face', () => {
+    it('before provisioning only presence opens XX: a stranger at radio range does not get the static key', async () => {
+      const b = new SimBoard().boot();
+      await run(b.clock, 1000);
+      assert.equal(b.firmware.access!.identity.isProvisioned(), false, 'the simulator\'s factory state');
+      await assert.rejects(connect(b, 'XX', stranger()), refusedWith(Status.PATTERN_NOT_ALLOWED));
+      b.button(true);
+      await run(b.clock, 1000);
+      const factory = await connect(b, 'XX', programmerIdentity('manufacturer', 7));
+      assert.equal((await factory.result('access.whoami') as CborMap).get('role'), 'manufacturer', 'the factory at the device');
+      await factory.close();
+      b.button(false);
+      b.firmware.stop();
+    });
+
+    it('device information is the same bytes in every state, with no firmware version, pairing or presence in it', async () => {
+      const board = new SimBoard();
+      const fresh = board.boot();
+      await run(fresh.clock, 1000);
+      const seen = [await readInfo(fresh)];
+      fresh.button(true);
+      await run(fresh.clock, 1000);
+      seen.push(await readInfo(fresh));
+      fresh.button(false);
+      fresh.firmware.stop();
+      const b = await provisionedBoard(board);
+      seen.push(await readInfo(b));
+      b.button(true);
+      await run(b.clock, PAIRING.HOLD_MIN_MS);
+      b.button(false);
+      assert.ok(b.firmware.access!.pairing.isOpen());
+      seen.push(await readInfo(b));
+      b.button(true);
+      await run(b.clock, EMERGENCY.ARM_HOLD_MS);
+      seen.push(await readInfo(b));
+      b.button(false);
+      for (const info of seen) assert.deepEqual(info, seen[0]);
+      assert.deepEqual([...(decodeCbor(seen[0]) as CborMap).keys()].sort(), ['hello', 'model', 'proto']);
+      assert.deepEqual(decodeDeviceInfo(seen[0])!.selectors, [0x11, 0x12]);
+      b.firmware.stop();
+    });
+
+    it('an IK probe with a throwaway key gets the same code from this implant as from any other', async () => {
+      const probe = stranger();
+      const junkCertificate = { ...probe, certificate: prng.bytes(40) };
+      const answers: number[] = [];
+      let target: Uint8Array | undefined;
+      for (const seed of [1, 2]) {
+        const b = new SimBoard({ seed }).boot();
+        await run(b.clock, 1000);
+        target ??= b.firmware.access!.identity.identity().staticPublic; // the first implant's key, probed at both
+        for (const who of [probe, junkCertificate]) {
+          await assert.rejects(connectTo(b, target, who), (e: unknown) => e instanceof ClientError && answers.push(e.status!) > 0);
+        }
+        b.firmware.stop();
+      }
+      assert.deepEqual(answers, [Status.AUTH_FAILED, Status.AUTH_FAILED, Status.AUTH_FAILED, Status.AUTH_FAILED]);
+    });
+  });
+
+  describe('8. COSE objects have one byte form', () => {
+    it('a genuine clinician certificate with anything in its unprotected header is refused, and audited as malformed', async () => {
+      const b = new SimBoard().boot();
+      await run(b.clock, 1000);
+      const genuine = programmerIdentity('clinician', 5);
+      const [protectedBytes, , payload, signature] = (decodeCbor(genuine.certificate) as CborTag).value as Uint8Array[];
+      // Still signed correctly (the signature does not cover this bucket), but another byte form.
+      const restyled = encodeCbor(new CborTag(18, [protectedBytes, new Map([[5, new Uint8Array(12)]]), payload, signature]));
+      await assert.rejects(connect(b, 'IK', { ...genuine, certificate: restyled }), refusedWith(Status.AUTH_FAILED));
+      assert.ok(b.firmware.storage!.audit.entries().some((e) => e.event === 'auth.fail' && e.outcome === `status-${AccessStatus.CERT_MALFORMED}`));
+      const s = await connect(b, 'IK', genuine);
+      assert.equal((await s.result('access.whoami') as CborMap).get('role'), 'clinician', 'the one byte form works');
+      await s.close();
+      b.firmware.stop();
     });
   });
 });

@@ -64,7 +64,7 @@ describe('access: over the real storage', () => {
     const rotation = ed25519Pair(d.prng);
     assert.equal(d.access.trust.applyUpdate(signTrustUpdate(crypto, d.root, { sequence: 1, rotationRoot: rotation.publicKey, revoked: [new Uint8Array(8).fill(5)] })), 0);
     assert.equal(d.access.time.set(1_800_000_000, { vouches: true }).ok, true);
-    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) assert.equal(d.strangerAttempt(), Status.UNKNOWN_PEER);
+    for (let i = 0; i < LOCKOUT.FREE_FAILURES; i++) assert.equal(d.strangerAttempt(), Status.AUTH_FAILED);
     assert.equal(d.strangerAttempt(), 40 /* LOCKED_OUT */);
 
     d.boot(); // reboot: everything above is read back from flash

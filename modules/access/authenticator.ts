@@ -62,6 +62,16 @@ export interface AuthenticatorDeps {
   readonly onBonded: (handshakeHash: Uint8Array, keyId: Uint8Array) => void;
 }
 
+/**
+ * IK refusals that an initiator can provoke without a genuine certificate from one of our roots.
+ * Another implant answers an IK HELLO made for this implant's key with AUTH_FAILED (its Noise
+ * decryption fails), so this implant answers these the same: otherwise a probe with a throwaway
+ * key would tell this implant from any other (a tracking oracle). The audit log keeps the code.
+ */
+const UNDISCLOSED_IK_REFUSALS: readonly number[] = [
+  Status.UNKNOWN_PEER, AccessStatus.CERT_MALFORMED, AccessStatus.CERT_UNKNOWN_ISSUER, AccessStatus.CERT_BAD_SIGNATURE,
+];
+
 export class Authenticator {
   /** Refusals since the last admitted handshake; only the first of a run is audited (flash wear). */
   private refusedRun = 0;
@@ -106,11 +116,11 @@ export class Authenticator {
         if (facts.pattern === 'XX') this.succeed();
         else this.unconfirmed = p;
       }
-    } else {
-      this.d.audit.append({ type: 'auth.fail', role: 'none', keyId, outcome: decided.status });
-      this.recordFailure();
+      return decided;
     }
-    return decided;
+    this.d.audit.append({ type: 'auth.fail', role: 'none', keyId, outcome: decided.status });
+    this.recordFailure();
+    return { ok: false, status: facts.pattern === 'IK' && UNDISCLOSED_IK_REFUSALS.includes(decided.status) ? Status.AUTH_FAILED : decided.status };
   }
 
   /** The session of `principal` carried its first command: an IK success now counts. */

@@ -1,6 +1,10 @@
-// COSE_Sign1 (RFC 9052 §4.2-4.4) with EdDSA over Ed25519 (RFC 9053 §2.2), for certificates and
-// update manifests. One signer, one algorithm: the protected header always carries alg = EdDSA,
-// and anything we do not understand (crit, other algorithms, detached payloads) is refused.
+// COSE_Sign1 (RFC 9052 §4.2-4.4) with EdDSA over Ed25519 (RFC 9053 §2.2), for certificates,
+// trust updates and update manifests. One signer, one algorithm, one byte form: the protected
+// header is {1: alg = EdDSA, ? 4: kid} and nothing else, the unprotected header is the empty map
+// (docs/update-format.md, docs/access-control.md), and anything else (crit, other labels, other
+// algorithms, detached payloads) is refused. An unsigned bucket that could hold anything would
+// give one signed object many encodings, and a kid there would name a key the signature does
+// not cover.
 import { CborError, CborTag, decodeCbor, encodeCbor } from './cbor.js';
 import type { CborLimits, CborMap, CborValue } from './cbor.js';
 
@@ -8,7 +12,6 @@ import type { CborLimits, CborMap, CborValue } from './cbor.js';
 export const COSE_SIGN1_TAG = 18;
 /** RFC 9052 §3.1 common header labels used here. */
 export const HEADER_ALG = 1;
-export const HEADER_CRIT = 2;
 export const HEADER_KID = 4;
 /** RFC 9053 §2.2: EdDSA. */
 export const ALG_EDDSA = -8;
@@ -19,7 +22,7 @@ const ED25519_SIGNATURE_BYTES = 64;
 export type CoseErrorCode =
   | 'malformed'        // not CBOR, or not a 4-element COSE_Sign1 of the right types
   | 'wrong-tag'        // tagged, but not with 18
-  | 'unsupported';     // alg other than EdDSA, a crit header, a detached payload, a label in both buckets
+  | 'unsupported';     // alg other than EdDSA, a header label other than alg and kid, a non-empty unprotected header, a detached payload
 
 export class CoseError extends Error {
   constructor(readonly code: CoseErrorCode, detail = '') {
@@ -40,10 +43,9 @@ export interface Ed25519Verifier {
 export interface Sign1 {
   readonly protectedBytes: Uint8Array;
   readonly protectedHeader: CborMap;
-  readonly unprotectedHeader: CborMap;
   readonly payload: Uint8Array;
   readonly signature: Uint8Array;
-  /** The key id, from the protected header if present there, else from the unprotected one. */
+  /** The key id, from the protected header (the only place it may be). */
   readonly kid: Uint8Array | undefined;
 }
 
@@ -89,20 +91,19 @@ export function decodeSign1(bytes: Uint8Array, limits?: CborLimits): Sign1 {
   const [protectedBytes, unprotectedHeader, payload, signature] = item;
   if (!(protectedBytes instanceof Uint8Array)) throw new CoseError('malformed', 'protected header is a bstr');
   if (!(unprotectedHeader instanceof Map)) throw new CoseError('malformed', 'unprotected header is a map');
+  if (unprotectedHeader.size !== 0) throw new CoseError('unsupported', 'unprotected header must be the empty map');
   if (payload === null) throw new CoseError('unsupported', 'detached payload');
   if (!(payload instanceof Uint8Array)) throw new CoseError('malformed', 'payload is a bstr');
   if (!(signature instanceof Uint8Array) || signature.length !== ED25519_SIGNATURE_BYTES) throw new CoseError('malformed', 'signature is 64 bytes');
   const protectedHeader = decodeProtected(protectedBytes);
   if (protectedHeader.get(HEADER_ALG) !== ALG_EDDSA) throw new CoseError('unsupported', 'protected alg must be EdDSA (-8)');
-  // §3.1: crit lists headers the recipient must understand; we understand none beyond alg and kid.
-  if (protectedHeader.has(HEADER_CRIT) || unprotectedHeader.has(HEADER_CRIT)) throw new CoseError('unsupported', 'crit header');
-  // §3: a label must not appear in both buckets.
-  for (const label of unprotectedHeader.keys()) {
-    if (protectedHeader.has(label)) throw new CoseError('unsupported', `header ${String(label)} in both buckets`);
+  // §3.1: we understand alg and kid only, so any other label (crit among them) is refused.
+  for (const label of protectedHeader.keys()) {
+    if (label !== HEADER_ALG && label !== HEADER_KID) throw new CoseError('unsupported', `protected header label ${String(label)}`);
   }
-  const kid = protectedHeader.get(HEADER_KID) ?? unprotectedHeader.get(HEADER_KID);
+  const kid = protectedHeader.get(HEADER_KID);
   if (kid !== undefined && !(kid instanceof Uint8Array)) throw new CoseError('malformed', 'kid is a bstr');
-  return { protectedBytes, protectedHeader, unprotectedHeader, payload, signature, kid };
+  return { protectedBytes, protectedHeader, payload, signature, kid };
 }
 
 function decodeProtected(protectedBytes: Uint8Array): CborMap {
