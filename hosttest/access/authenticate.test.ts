@@ -1,5 +1,6 @@
 // Handshake-time authentication through the channel gate: roles from certificates, bonds,
 // the pairing window and presence; lockout with backoff that survives reboot; alerts.
+// @req SEC-04 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { AccessGate } from '../../modules/access/channel-gate.js';
 import { accessCommands } from '../../modules/access/commands.js';

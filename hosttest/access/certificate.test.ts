@@ -1,6 +1,7 @@
 // Role certificates and trust anchors: every way a certificate can be wrong is refused with its
 // own code, the clock policy holds when the time is unknown, and only signed, forward-moving
 // trust updates rotate roots and revoke keys.
+// @req SEC-08, SEC-15 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { checkCertificate, decodeClaims, encodeClaims, issueCertificate, readCertificate } from '../../modules/access/certificate.js';

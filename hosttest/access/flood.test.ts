@@ -4,6 +4,7 @@
 // connection and link-layer packet charged as radio work. The attacker tries to connect every
 // 100 ms; it gets a connection only while the device advertises connectably. Pass: the extra
 // energy stays below 1% of the daily budget, and no attempt cost more than admission reserved.
+// @req SEC-03 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { encodeClaims } from '../../modules/access/certificate.js';
 import { DAILY_BUDGET_UJ, EnergyMeter, HANDSHAKE_WORST_UJ } from '../../modules/access/energy.js';

@@ -2,6 +2,7 @@
 // command per row, every command refused for every role not in its row (with the documented
 // code, and without its handler running), presence enforced as the second factor, and emergency
 // rights ending with time or with presence.
+// @req SEC-05, SEC-06 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { Authorizer, MAX_LOGGED_REFUSALS } from '../../modules/access/authorizer.js';

@@ -2,6 +2,7 @@
 // GATT adapter over the BLE shim): the device advertises only while a connection could be
 // admitted, so a lockout or an energy bucket that cannot pay for a handshake silences it, and
 // every connection is charged to the bucket before the central can send anything.
+// @req SEC-03 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { ADMISSION } from '../../modules/access/admission.js';
 import { encodeClaims } from '../../modules/access/certificate.js';

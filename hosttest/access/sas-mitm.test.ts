@@ -5,6 +5,7 @@
 // he likes: a code that is a function of h alone can be ground. The commitment exchange
 // (sas.ts, pairing-code.ts) takes that lever away: he must commit to his nonce before the
 // device draws its own, and the code covers both.
+// @req SEC-07 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { PairingCodeExchange, PAIRING_CODE } from '../../modules/access/pairing-code.js';
 import { pairingCode, pairingCommitment, PAIRING_NONCE_BYTES, sasBlinkGroups } from '../../modules/access/sas.js';

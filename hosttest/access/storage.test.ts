@@ -1,6 +1,7 @@
 // Access control over the real storage (NOR flash simulator): lockout, bonds, identity, trust
 // state and alerts survive reboot, and a power cut at any flash operation of a failed
 // authentication (also torn) never shortens the lockout.
+// @req SEC-09 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { toHex } from '../../modules/core/bytes.js';
 import { AccessControl } from '../../modules/access/access-control.js';

@@ -2,6 +2,7 @@
 // before anything else even with bad flash, a programmer session over the BLE shim, data across
 // a reboot, backup pacing when the therapy machine dies, and a trial boot that confirms only
 // after the therapy self-test.
+// @req SAF-01 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { POLICY } from '../../modules/access/policy.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';

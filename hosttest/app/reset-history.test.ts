@@ -1,6 +1,7 @@
 // The persistent reset history behind safe mode (modules/therapy-control/reset-history.ts) on simulated
 // flash: three resets within 48 h of operation latch, resets spread wider do not, the latch
 // outlives reboots and power cuts, and only clearing opens it.
+// @req SAF-08 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { OPERATING_TIME_STEP_MS, ResetHistory } from '../../modules/therapy-control/reset-history.js';
 import type { ResetStatus } from '../../modules/therapy-control/reset-history.js';

@@ -1,3 +1,4 @@
+// @req SEC-18 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { ADMISSION_RECHECK_MS } from '../../modules/ble/device-gatt.js';

@@ -1,6 +1,7 @@
 // The boot record and the bootloader's decision, state by state, including damage that power
 // cuts cannot cause (both record copies lost, the confirmed bank corrupted) and a rolled-back
 // image below the security counter.
+// @req SEC-11 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { BOOT_RECORD_BYTES, BootRecordStore, decodeBootRecord, encodeBootRecord, type BootRecord } from '../../modules/bootloader/boot-record.js';

@@ -1,5 +1,6 @@
 // Every refused package, each with its own error code, and nothing changed: the running image,
 // the boot record, the security counter, and (for refusals at begin) the whole chip.
+// @req SEC-10 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { UpdateError, type UpdateErrorCode } from '../../modules/bootloader/errors.js';
 import { splitPackage, verifyPackage } from '../../modules/bootloader/package.js';

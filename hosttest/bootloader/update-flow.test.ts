@@ -1,6 +1,7 @@
 // The update from the device's side, end to end on the simulated flash: staging with
 // interruptions and resume, activation with its re-check, trial boot, confirm after the
 // self-test only, and every way back to the old image.
+// @req SEC-11 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { UpdateError } from '../../modules/bootloader/errors.js';
 import { splitPackage } from '../../modules/bootloader/package.js';

@@ -2,6 +2,7 @@
 // truncation, bit flips, reflection, handshake tampering, key substitution, bad public keys and
 // floods. Each must be refused with its defined outcome, run no command, and leave the state
 // docs/protocol.md documents ("State machine").
+// @req SEC-01, SEC-02 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { Status } from '../../modules/channel/status.js';
 import { fragmentMessage, MessageType } from '../../modules/channel/framing.js';

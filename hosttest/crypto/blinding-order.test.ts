@@ -2,6 +2,7 @@
 // the random source blinds (16-byte requests during a secret multiplication); noble loaded
 // before it never blinds, even once a source appears. This is why main.ts imports
 // modules/crypto/device-random.ts before anything that loads noble.
+// @req SEC-17 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { createContext, runInContext } from 'node:vm';
 import { bundleEntryForXS } from '../../host/xs/bundle.mjs';

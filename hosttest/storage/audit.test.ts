@@ -1,3 +1,4 @@
+// @req SEC-13 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { nobleProvider } from '../../modules/crypto/noble-provider.js';

@@ -1,4 +1,5 @@
 // A small power-cut campaign on every test run (the full one: npm run campaign:storage).
+// @req SEC-12 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { addSummary, emptySummary, runExhaustive, runSeed, WRITE_SIZES } from '../../host/campaign/storage-campaign.js';
 

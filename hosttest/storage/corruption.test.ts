@@ -1,6 +1,7 @@
 // Damage at rest: bit flips and garbage anywhere in either ring, and a forger who rewrites the
 // audit log without the device key. Boot must never crash, must notice damage to any record and
 // say so in the audit log, and must hand therapy its safe defaults rather than garbage.
+// @req SAF-07 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { readU32LE, utf8, writeU32LE } from '../../modules/core/bytes.js';

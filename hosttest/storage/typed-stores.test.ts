@@ -1,3 +1,4 @@
+// @req SEC-14 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { utf8 } from '../../modules/core/bytes.js';
 import { StorageError } from '../../modules/storage/errors.js';

@@ -1,5 +1,6 @@
 // The therapy core in the real XS engine as on Node: closed-loop runs judged by the checker, the
 // message protocol's validation, and the runaway cap. (The full scenario matrix runs on Node.)
+// @req SAF-04 (docs/traceability.md)
 import { deepEqual, equal, ok } from '../lib/assert.js';
 import { testHost } from '../lib/host.js';
 import type { Marker } from '../../modules/therapy/markers.js';

@@ -1,5 +1,6 @@
 // Exhaustive boundary tests of the Table 7 grid and the interactive limits, and a property test
 // that no accepted command sequence ever leaves parameters outside the table.
+// @req SAF-03 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { NOMINAL, PACE_NOW, PARAMETER_TABLE, POR } from '../../modules/therapy/params.js';

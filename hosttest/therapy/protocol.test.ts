@@ -1,5 +1,6 @@
 // The therapy machine's message handling: any message, however malformed, is answered without
 // an exception, and a refused one changes nothing.
+// @req SAF-06 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { Reply, WorkerEvent } from '../../modules/therapy/protocol.js';

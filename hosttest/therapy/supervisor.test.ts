@@ -1,5 +1,6 @@
 // The supervisor on a virtual clock: a therapy machine that cannot even be created starts backup
 // pacing at once, and the backup pacer's events reach the same marker stream as the machine's.
+// @req SAF-02 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy-control/backup-pacer.js';
 import type { Marker } from '../../modules/therapy/markers.js';

@@ -1,5 +1,6 @@
 // Every fuzz target of `npm run fuzz -- all` at suite size, with a fixed seed; the campaign runs
 // the same properties at a million cases (docs/fuzzing.md).
+// @req SEC-16 (docs/traceability.md)
 import fc from 'fast-check';
 import { FUZZ_TARGETS } from '../../tools/fuzz/targets.js';
 

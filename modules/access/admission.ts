@@ -13,6 +13,7 @@
 // connectable at all (a BLE adapter that asks connectable() stops connectable advertising), so
 // refused attempts cost no radio time either. Physical presence bypasses both: no one at radio
 // range can assert it.
+// @req SEC-03 (docs/traceability.md)
 import type { Clock } from '../core/clock.js';
 import { Status } from '../channel/status.js';
 import { CONNECTION_WORST_UJ, DAILY_BUDGET_UJ, HANDSHAKE_CRYPTO_WORST_UJ, HANDSHAKE_WORST_UJ } from './energy.js';

@@ -11,6 +11,7 @@
 // A certificate that fails gives emergency rights only if emergency is armed, else it is refused.
 // Presence alone (the pairing press, a clinic magnet held for a moment) gives a stranger nothing.
 // Every outcome is audited; failures feed the lockout; successes refund the admission energy.
+// @req SEC-04 (docs/traceability.md)
 import { equalBytes } from '../core/bytes.js';
 import type { Clock } from '../core/clock.js';
 import type { Principal } from '../channel/commands.js';

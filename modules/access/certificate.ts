@@ -9,6 +9,7 @@
 // The issuer is named by the key id in the protected header (kid, RFC 9052 §3.1), so it is signed.
 // The signature binds the external AAD "implant/cert/v1": a certificate cannot pass for an
 // update manifest or a trust update signed by the same root, nor the other way round.
+// @req SEC-08 (docs/traceability.md)
 import { equalBytes, utf8 } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborMap, CborValue } from '../core/cbor.js';

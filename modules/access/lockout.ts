@@ -6,6 +6,7 @@
 //   streak = failures - failuresAtLastSuccess
 // After a reboot the device waits the full backoff of the current streak again, measured from
 // boot (it has no clock that survives reset), which is never shorter than what remained.
+// @req SEC-09 (docs/traceability.md)
 import type { Clock } from '../core/clock.js';
 import type { CounterStore } from './ports.js';
 

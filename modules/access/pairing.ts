@@ -3,6 +3,7 @@
 // button for PAIRING_HOLD_MIN_MS..PAIRING_HOLD_MAX_MS, then release. A magnet left in place (a
 // clinic visit, an emergency) never opens it. The window closes after PAIRING_WINDOW_MS or after
 // one successful bond, whichever comes first. At most MAX_BONDS phones are bonded at a time.
+// @req SEC-07 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { PhysicalPresence } from './presence.js';
 

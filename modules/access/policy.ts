@@ -4,6 +4,7 @@
 // everything an emergency session does, always do). Argument schemas and size limits live in
 // each command's CommandSpec; a test proves this table and the registered specs match one to one.
 // Anything not in this table is refused. No command reads or writes raw memory or flash.
+// @req SEC-05, SEC-06 (docs/traceability.md)
 import type { Role } from './roles.js';
 
 export interface PolicyRow {

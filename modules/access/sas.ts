@@ -6,6 +6,7 @@
 // the phone first commits to a random nonce, the device then sends its own nonce, the phone
 // reveals its nonce, and the code covers h and both nonces. Whoever moves last is bound by a
 // commitment made before the other side's random choice, so no one can steer the code.
+// @req SEC-07 (docs/traceability.md)
 import { concatBytes, utf8 } from '../core/bytes.js';
 
 type Sha256 = (data: Uint8Array) => Uint8Array;

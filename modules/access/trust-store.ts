@@ -4,6 +4,7 @@
 // and revocations can only be added, never withdrawn. A saved state that does not open fails
 // closed: no certificate, manifest or trust update is accepted (falling back to the built-in
 // anchors would silently drop revocations and the sequence, so a revoked key would work again).
+// @req SEC-15 (docs/traceability.md)
 import { equalBytes, fromHex, utf8 } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborMap, CborValue } from '../core/cbor.js';

@@ -11,6 +11,7 @@
 // A step that fails is reported and skipped together with what depends on it; therapy keeps
 // running whatever happens after step 1 (a device with unusable flash keeps pacing but stays
 // off the air, since it could keep no lockout, bond or audit record).
+// @req SAF-01 (docs/traceability.md)
 import { AccessControl } from '../access/access-control.js';
 import { storagePorts } from '../access/storage-ports.js';
 import type { TrustedTime } from '../access/trusted-time.js';

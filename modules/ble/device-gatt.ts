@@ -4,6 +4,7 @@
 // channel's fragments over the control (write), OTA data (write without response) and response
 // (notify) characteristics. Security lives in the channel; link encryption is requested on every
 // connection as defence in depth (Just Works is all an implant without I/O can get).
+// @req SEC-03 (docs/traceability.md)
 import BLEServer from 'bleserver';
 import { Bytes } from 'btutils';
 import GAP from 'gap';

@@ -5,6 +5,7 @@
 // number, no key, no patient data, and no state (pairing window, presence, emergency access) nor
 // firmware version that would tell a stranger when to connect or which flaws to try. The
 // selectors are those the build supports; whether XX is allowed now is decided at admission.
+// @req SEC-18 (docs/traceability.md)
 import { decodeCbor, encodeCbor } from '../core/cbor.js';
 
 export interface DeviceInfo {

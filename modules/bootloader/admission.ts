@@ -1,6 +1,7 @@
 // Whether a verified manifest may be installed on this device now. Checked when the transfer
 // begins and again right before activation (the time-of-check/time-of-use gap that
 // CVE-2024-28183 exploited in ESP-IDF), so keys revoked or counters raised in between count.
+// @req SEC-10 (docs/traceability.md)
 import { equalBytes } from '../core/bytes.js';
 import { UpdateError } from './errors.js';
 import { compareVersions } from './manifest.js';

@@ -1,5 +1,6 @@
 // The anti-rollback counter (as MCUboot's hardware security counter): storage keeps it in two
 // power-safe copies that never go backwards; the update raises it only after a confirm.
+// @req SEC-11 (docs/traceability.md)
 import type { Counters } from '../storage/counters.js';
 
 export interface SecurityCounter {

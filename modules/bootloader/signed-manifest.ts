@@ -1,6 +1,7 @@
 // Opening a signed manifest: COSE_Sign1 structure, key by kid, signature, then the manifest
 // itself. Cheap refusals come first (size, structure, unknown or revoked key), so that the
 // Ed25519 verification only runs for a package that names a key the device trusts.
+// @req SEC-10 (docs/traceability.md)
 import { CoseError, decodeSign1, signSign1, verifySign1 } from '../core/cose.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { UpdateError } from './errors.js';

@@ -3,6 +3,7 @@
 // PENDING_VERIFY), and reverts if the test fails or does not finish in time. The security
 // counter rises only after the confirm is written; if power fails between the two, the next
 // start of the confirmed image raises it (raising is idempotent).
+// @req SEC-11 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { BootControl, TrialRevertReason } from './boot-control.js';
 import type { OpenedManifest } from './signed-manifest.js';

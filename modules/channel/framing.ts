@@ -7,6 +7,7 @@
 // at most one message of at most maxMessage bytes, and resets on any error. After a timeout it
 // drops the rest of the late message silently (the fragments that continue it in order, up to
 // its declared length), so one slow message is one error, not one per leftover fragment.
+// @req SEC-16 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 
 export const MessageType = Object.freeze({

@@ -7,6 +7,7 @@
 // skipped, malformed or unexpected frame is dropped and counted; a frame that fails
 // authentication ends the session. Checks run in order of cost: type, length, admission
 // (before any DH), Noise, certificate.
+// @req SEC-01 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { CommandDispatcher, Principal, SessionView } from './commands.js';

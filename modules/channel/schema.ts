@@ -3,6 +3,7 @@
 // value against it and returns a plain object typed by `Infer<S>`, or the path of the first fault.
 // Everything a handler receives has passed these checks: it never sees an unexpected type,
 // an out-of-range integer, an oversized string or an unknown field.
+// @req SEC-16 (docs/traceability.md)
 import type { CborMap, CborValue } from '../core/cbor.js';
 
 export interface IntSchema {

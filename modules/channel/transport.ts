@@ -6,6 +6,7 @@
 // Each direction rekeys (rev 34 §11.3) once REKEY_MESSAGES messages or REKEY_BYTES plaintext
 // bytes have passed since its last rekey, whichever comes first; both counters then restart.
 // Both ends count identically, so no signalling is needed.
+// @req SEC-02 (docs/traceability.md)
 import type { CipherState } from './noise/cipher-state.js';
 import type { TransportKeys } from './noise/handshake-state.js';
 import { NoiseError } from './noise/errors.js';

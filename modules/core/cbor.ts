@@ -3,6 +3,7 @@
 // UTF-8 text strings, arrays, maps with integer or text keys, tags, true, false and null.
 // The decoder accepts only what the encoder produces: one canonical byte string per value.
 // Floats, undefined and other simple values are outside the subset and rejected.
+// @req SEC-16 (docs/traceability.md)
 
 export type CborKey = number | string;
 export type CborValue =

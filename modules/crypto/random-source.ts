@@ -2,6 +2,7 @@
 // semantics noble relies on. Portable: the device passes its hardware RNG
 // (device-random.ts); tests pass a seeded one (host/xs/seeded-random.ts).
 // noble checks for this function when it loads, so install before anything imports noble.
+// @req SEC-17 (docs/traceability.md)
 
 /** Fills every byte of `bytes`; throws if the source cannot. */
 export type FillRandom = (bytes: Uint8Array) => void;

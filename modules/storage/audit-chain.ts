@@ -4,6 +4,7 @@
 //   tag(i)    = HMAC-SHA256(K, 0x01 || link(i)), first 16 bytes      (keyed: only the device)
 //   checkpoint(f, p) anchors entry f on link p when older entries are gone;
 //   its tag   = HMAC-SHA256(K, 0x02 || f as u32 LE || p), first 16 bytes.
+// @req SEC-13 (docs/traceability.md)
 import { concatBytes, equalBytes, readU32LE, writeU32LE } from '../core/bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 

@@ -1,6 +1,7 @@
 // Therapy parameters at rest: opaque bytes, sealed, validated on load by the therapy module's
 // own codec. Anything that does not come back whole and valid yields the codec's safe defaults,
 // never a guess.
+// @req SAF-07 (docs/traceability.md)
 import { StorageError } from './errors.js';
 import { RecordKeys } from './record-keys.js';
 import type { RecordStore } from './record-store.js';

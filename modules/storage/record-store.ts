@@ -2,6 +2,7 @@
 // the newest valid record of a key wins. When the active sector is full the ring advances into
 // its erased spare, copying the live records of the oldest sector first (garbage collection),
 // so every sector is erased in turn (wear spreading) and RAM holds only a small index.
+// @req SEC-12 (docs/traceability.md)
 import type { FlashArea } from '../core/flash-area.js';
 import { StorageError } from './errors.js';
 import { RecordKind, RingFormat, SectorRing, type RingMountReport, type RingRecord } from './sector-ring.js';

@@ -1,6 +1,7 @@
 // Sealing for data at rest: AES-256-GCM under a key derived from the device secret, a fresh
 // random nonce per write, and the record key as associated data, so a sealed record moved to
 // another key (a bond slot copied over the identity, say) no longer opens.
+// @req SEC-14 (docs/traceability.md)
 import { concatBytes } from '../core/bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { StorageError } from './errors.js';

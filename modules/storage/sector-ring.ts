@@ -4,6 +4,7 @@
 // slot is programmed and its CRC (over the slot and the data) checks, so a write cut at any
 // point is either wholly there or not there. Fixed slot positions mean a torn write never hides
 // the records after it. Byte layout and recovery are documented in docs/storage.md.
+// @req SEC-12 (docs/traceability.md)
 import { ERASED_BYTE, type FlashArea } from '../core/flash-area.js';
 import { readU32LE, writeU32LE } from '../core/bytes.js';
 import { crc32 } from './crc32.js';

@@ -2,6 +2,7 @@
 // implementation paces VVI at the POR values (65 ppm, 5.0 V, 0.5 ms, VRP 320 ms, §3.6.5) until
 // the device restarts. It shares no code with the engine, so one bug cannot take down both. It
 // marks its events as the engine does (VP, VS, and VR for a sense in the VRP, §4.8).
+// @req SAF-02 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { RUNAWAY_MIN_INTERVAL_MS } from '../therapy/intervals.js';
 import type { MarkerType } from '../therapy/markers.js';

@@ -14,6 +14,7 @@
 // - safeModeLatch and safeModeClear hold the reset number at which safe mode was last latched and
 //   last cleared: latched while safeModeLatch > safeModeClear, and resets numbered at or below the
 //   clearing no longer count.
+// @req SAF-08 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { CounterName, Counters } from '../storage/counters.js';
 import { SAFE_MODE_RESETS, SAFE_MODE_WINDOW_MS } from '../therapy/therapy.js';

@@ -2,6 +2,7 @@
 // markers, and watches its heartbeat. If the worker cannot be created, or its heartbeat stops (the
 // worker's machine died or hung), it starts the backup pacer at once, whose markers join the same
 // stream. Portable: the Worker is injected.
+// @req SAF-02 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { BackupPacer } from './backup-pacer.js';
 import type { Marker } from '../therapy/markers.js';

@@ -2,6 +2,7 @@
 // ("pins/digital/monitor"), pace pulses on digital outputs, the magnet and battery-status
 // inputs, and an activity level counted from motion pulses. The pace output keeps its own
 // runaway check, a third line behind the engine's two.
+// @req SAF-04 (docs/traceability.md)
 import Digital from 'pins/digital';
 import Monitor from 'pins/digital/monitor';
 import Timer from 'timer';

@@ -1,4 +1,5 @@
 // Rates to intervals, and the hard runaway limit no parameter set can exceed.
+// @req SAF-04 (docs/traceability.md)
 
 /** The interval of a rate, in whole ms: 60000 / ppm rounded to the nearest ms (the marker resolution, spec §4.8). */
 export function intervalOf(ppm: number): number {

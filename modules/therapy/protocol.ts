@@ -1,6 +1,7 @@
 // The message protocol between the main XS machine and the therapy worker. Messages are plain
 // objects (XS marshalling copies them). The worker validates every request with parseRequest
 // before acting: a malformed or out-of-range message is answered with an error and changes nothing.
+// @req SAF-06 (docs/traceability.md)
 import { isMarkerType, MARKER_TYPES } from './markers.js';
 import type { MarkerType } from './markers.js';
 import { MAX_ACTIVITY_LEVEL } from './rate-sensor.js';

@@ -1,6 +1,7 @@
 // Parameter validation: every value on its Table 7 grid, then the interactive limits between
 // parameters (spec §4.9.2 asks that they be indicated; the limits themselves are derived, see
 // docs/therapy.md). A rejected set names the first offending parameter and changes nothing.
+// @req SAF-03 (docs/traceability.md)
 import { intervalOf } from './intervals.js';
 import { isMode, lettersOf, pacesAtrium, pacesVentricle, tracks } from './modes.js';
 import { NOMINAL, onGrid, PARAMETER_TABLE } from './params.js';
