@@ -135,7 +135,7 @@ function roundtripCase(name: string, cipher: NoiseCipherName) {
       const suite = noiseSuite(nobleProvider, cipher);
       const toDevice = fixed(32, 6), toProgrammer = fixed(32, 7);
       const dispatcher = new CommandDispatcher({
-        policy: { authorize: () => Status.OK },
+        policy: { authorize: () => Status.OK, completed: () => {} },
         commands: [defineCommand({ name: 'bench.noop', args: s.struct({ pad: s.bytes(256) }), maxArgBytes: 300, handler: () => ok() })],
       });
       // Pad the request so that nonce + ciphertext + tag is exactly one 244-byte ATT payload.

@@ -93,7 +93,7 @@ describe('command dispatcher', () => {
 
   it('rejects duplicate command names at wiring time', () => {
     const c = defineCommand({ name: 'a.b', maxArgBytes: 1, args: NO_ARGS, handler: () => ok() });
-    assert.throws(() => new CommandDispatcher({ commands: [c, c], policy: { authorize: () => Status.OK } }), /duplicate/);
+    assert.throws(() => new CommandDispatcher({ commands: [c, c], policy: { authorize: () => Status.OK, completed: () => {} } }), /duplicate/);
   });
 
   it('never throws on arbitrary request bytes', () => {

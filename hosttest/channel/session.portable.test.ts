@@ -33,7 +33,7 @@ function run(pattern: 'IK' | 'XX', mtu: number): void {
       authenticatePeer: (claim) => ({ ok: true, principal: { role: 'clinician', keyId: claim.remoteStatic.slice(0, 8), staticKey: claim.remoteStatic } }),
     },
     dispatcher: new CommandDispatcher({
-      policy: { authorize: () => Status.OK },
+      policy: { authorize: () => Status.OK, completed: () => {} },
       commands: [defineCommand({ name: 'test.echo', args: s.struct({ data: s.bytes(600) }), maxArgBytes: 700, handler: (a) => ok(a.data) })],
     }),
     notify: (f) => inbound.push(f, mtu),

@@ -28,7 +28,7 @@ function setup() {
     createWorker: () => (worker = inProcessWorker(clock)),
     openBackupIO: () => ({ pace: () => backupPaces.push(clock.now()), onVentricularSense: () => {} }),
   });
-  const dispatcher = new CommandDispatcher({ commands: therapyCommands(supervisor), policy: { authorize: () => Status.OK } });
+  const dispatcher = new CommandDispatcher({ commands: therapyCommands(supervisor), policy: { authorize: () => Status.OK, completed: () => {} } });
   let id = 0;
   const call = async (name: string, args: CborValue = new Map()): Promise<[number, CborValue]> => {
     const pending = dispatcher.dispatch(encodeRequest(++id, name, args), session);

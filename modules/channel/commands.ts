@@ -73,8 +73,8 @@ export function fail(status: StatusCode): CommandReply {
 export interface CommandPolicy {
   /** Status.OK to run the command, otherwise the status to answer (DENIED, PRESENCE_REQUIRED, ...). */
   authorize(spec: CommandSpec, session: SessionView): StatusCode;
-  /** Called once per request that named a known command, after it finished or was refused (for the audit log). */
-  completed?(spec: CommandSpec, session: SessionView, requestId: number, status: StatusCode): void;
+  /** Called once per request that named a known command, after it finished or was refused (for the audit log); required, so no wrapper can drop the audit. */
+  completed(spec: CommandSpec, session: SessionView, requestId: number, status: StatusCode): void;
 }
 
 export interface DispatcherOptions {
@@ -133,7 +133,7 @@ export class CommandDispatcher {
     const finish = (reply: CommandReply): Uint8Array => {
       // The command has run: a failing audit write is reported, and the programmer still learns the outcome.
       try {
-        this.policy.completed?.(spec, session, requestId, reply.status);
+        this.policy.completed(spec, session, requestId, reply.status);
       } catch (error) {
         this.onHandlerError(`${spec.name} (completed)`, error);
       }
