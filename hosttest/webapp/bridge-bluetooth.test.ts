@@ -46,13 +46,14 @@ class ScriptedBridge implements BridgeSocket {
       case 'connect': return reply({ mtu: 23 });
       case 'mtu': return reply({ mtu: Math.min(Number(op.mtu), this.mtu) });
       case 'discover': return reply({ services: [{ uuid: UP(IMPLANT_GATT.service), characteristics: Object.entries(PROPERTIES).map(([uuid, properties]) => ({ uuid: UP(uuid), properties })) }] });
-      case 'read': return reply({ value: toHex(encodeDeviceInfo({ model: 'IMPLANT-SIM', protocol: 1, firmware: '0.1.0', pairingOpen: true, selectors: [0x11, 0x12] })) });
+      case 'read': return reply({ value: toHex(encodeDeviceInfo({ model: 'IMPLANT-SIM', protocol: 1, selectors: [0x11, 0x12] })) });
       default: return reply({});
     }
   }
 
   close(code?: number, reason?: string): void {
     this.closedWith = { code, reason };
+    queueMicrotask(() => this.emit('close', { code, reason }));
   }
 
   notify(characteristic: string, bytes: Uint8Array): void {
@@ -100,7 +101,7 @@ describe('web app: bridge adapter and Web Bluetooth transport', () => {
     const link = await GattLink.open(device, { mtu: () => bluetooth.mtu });
     assert.equal(link.mtu, 247);
     const info = await link.readDeviceInfo();
-    assert.equal(info.firmware, '0.1.0');
+    assert.deepEqual(info.selectors, [0x11, 0x12]);
     const client = new ProgrammerClient({
       link, clock: pageClock, crypto: nobleProvider, pattern: 'XX', timeoutMs: 50,
       staticKey: { secretKey: new Uint8Array(32).fill(7), publicKey: nobleProvider.x25519.publicKey(new Uint8Array(32).fill(7)) }, certificate: new Uint8Array(200).fill(1),
@@ -174,6 +175,22 @@ describe('web app: bridge adapter and Web Bluetooth transport', () => {
     await rejectsNamed(ota.writeValueWithResponse(Uint8Array.of(1)), 'NotSupportedError');
     await rejectsNamed(control.startNotifications(), 'NotSupportedError');
     await rejectsNamed(service.getCharacteristic('00002a00-0000-1000-8000-00805f9b34fb'), 'NotFoundError');
+  });
+
+  it('waits for the board to let the last central go before connecting again', async () => {
+    let refusals = 1;
+    const opened: ScriptedBridge[] = [];
+    const bluetooth = new BridgeBluetooth('ws://127.0.0.1:1/bridge', () => {
+      const s = new ScriptedBridge(247);
+      opened.push(s);
+      // The first attempt after a disconnect: the upgrade succeeds, then the bridge closes 1013.
+      if (refusals-- > 0) queueMicrotask(() => queueMicrotask(() => s.emit('close', { code: 1013, reason: 'one central at a time' })));
+      return s;
+    });
+    const device = await requestImplant(bluetooth);
+    await device.gatt!.connect();
+    assert.equal(device.gatt!.connected, true);
+    assert.equal(opened.length, 2, 'retried once');
   });
 
   it('reports the bridge refusing a second central as a NetworkError with its reason', async () => {

@@ -14,6 +14,7 @@ void detectEnvironment().then((env) => {
     recordConsole(env.sim);
     void env.sim.state().catch(() => undefined); // opens the control socket, so the console streams
   }
+  root.textContent = '';
   render(html`<${App} env=${env} />`, root);
 });
 

@@ -20,6 +20,9 @@ export type SocketFactory = (url: string) => BridgeSocket;
 
 type Reply = Record<string, unknown> & { id: number; ok: boolean; error?: string };
 
+/** How long connect() waits for a device that is not connectable yet. */
+const CONNECT_WAIT_MS = 5000;
+
 /** The MTU the adapter asks for; the simulated implant answers with what its stack allows. */
 export const REQUESTED_MTU = 517;
 
@@ -27,10 +30,17 @@ class BridgeConnection {
   private nextId = 1;
   private readonly pending = new Map<number, { resolve(reply: Reply): void; reject(error: Error): void }>();
   private open = true;
+  /** Settles when the socket has really closed: the bridge admits the next central only then. */
+  readonly gone: Promise<void>;
 
   private constructor(private readonly socket: BridgeSocket, private readonly onEvent: (event: Record<string, unknown>) => void, private readonly onClose: (reason: string) => void) {
     socket.addEventListener('message', (event) => this.receive(event.data));
-    socket.addEventListener('close', (event) => this.closed(event.reason || `socket closed (${event.code ?? 'no code'})`));
+    this.gone = new Promise((resolve) => {
+      socket.addEventListener('close', (event) => {
+        this.closed(event.reason || `socket closed (${event.code ?? 'no code'})`);
+        resolve();
+      });
+    });
   }
 
   static connect(openSocket: SocketFactory, url: string, onEvent: (event: Record<string, unknown>) => void, onClose: (reason: string) => void): Promise<BridgeConnection> {
@@ -91,7 +101,7 @@ class BridgeConnection {
   private closed(reason: string): void {
     if (!this.open) return;
     this.open = false;
-    for (const waiter of this.pending.values()) waiter.reject(new DOMException('GATT Server is disconnected.', 'NetworkError'));
+    for (const waiter of this.pending.values()) waiter.reject(new DOMException(`GATT Server is disconnected (${reason}).`, 'NetworkError'));
     this.pending.clear();
     this.onClose(reason);
   }
@@ -135,7 +145,10 @@ class BridgeCharacteristic extends EventTarget implements GattCharacteristicLike
 
   private async write(value: Uint8Array, withResponse: boolean): Promise<void> {
     this.need(withResponse ? 'write' : 'writeWithoutResponse');
-    await this.server.call('write', { ...this.address(), value: toHex(value), withResponse });
+    const sent = this.server.call('write', { ...this.address(), value: toHex(value), withResponse });
+    // Without response there is no ATT acknowledgement to wait for: queued is done, as in Chrome.
+    if (withResponse) await sent;
+    else sent.catch(() => undefined);
   }
 
   private need(property: string): void {
@@ -167,13 +180,30 @@ class BridgeGattServer implements GattServerLike {
   mtu = 23;
   private connection: BridgeConnection | undefined;
   private services = new Map<string, BridgeService>();
+  /** The last socket's closing (bounded: a socket that never reports it does not block for long). */
+  private previous: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly device: BridgeDevice, private readonly url: string, private readonly openSocket: SocketFactory) {}
 
+  /** Like Chrome's connect, waits a little for a device that is not advertising yet (just disconnected, booting). */
   async connect(): Promise<GattServerLike> {
+    for (const end = Date.now() + CONNECT_WAIT_MS; ;) {
+      try {
+        return await this.attempt();
+      } catch (error) {
+        // The bridge lets the next central in once the simulated board has seen the last one leave.
+        if (!/not connectable|one central at a time/.test((error as Error).message) || Date.now() > end) throw error;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
+  private async attempt(): Promise<GattServerLike> {
     if (this.connected) return this;
+    await this.previous;
     const connection = await BridgeConnection.connect(this.openSocket, this.url, (event) => this.event(event), () => this.lost(connection));
     this.connection = connection;
+    this.previous = Promise.race([connection.gone, new Promise((r) => setTimeout(r, 2000))]);
     try {
       await connection.request('connect');
       this.mtu = Number((await connection.request('mtu', { mtu: REQUESTED_MTU })).mtu);

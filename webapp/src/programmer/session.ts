@@ -51,7 +51,9 @@ function asSessionError(error: unknown, pattern: 'IK' | 'XX'): SessionError {
     if (error.code === 'closed') return new SessionError('lost', 'The radio link was lost.');
     return new SessionError('protocol', 'The implant answered something this programmer could not read.');
   }
-  return new SessionError('lost', `Bluetooth: ${(error as Error).message ?? String(error)}`);
+  const message = (error as Error).message ?? String(error);
+  if (/not connectable/.test(message)) return new SessionError('lost', 'The implant is not accepting connections right now: it is starting, or it stopped advertising to save its battery after failed attempts (the magnet opens it again). Try again shortly.');
+  return new SessionError('lost', `Bluetooth: ${message}`);
 }
 
 export class ImplantSession {

@@ -7,7 +7,7 @@ export interface SimState {
   readonly scenario: string;
   readonly scenarios: readonly string[];
   readonly button: boolean;
-  readonly battery: string;
+  readonly battery: { readonly voltage: number; readonly status: string };
   readonly board: string;
   readonly firmware: string;
   readonly devIdentities: boolean;

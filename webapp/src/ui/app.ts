@@ -51,7 +51,9 @@ export function App({ env }: { env: Environment }) {
 
   const start = async (mode: ConnectMode, chosen: Identity): Promise<ImplantSession> => {
     if (!env.bluetooth) throw new Error(env.problem ?? 'No Bluetooth.');
-    live.current.session?.close();
+    const previous = live.current.session;
+    live.current.session = undefined; // closed on purpose: no "link lost" notice
+    previous?.close();
     const target = live.current.device ?? (await requestImplant(env.bluetooth));
     live.current.device = target;
     setDevice(target);
@@ -95,13 +97,13 @@ export function App({ env }: { env: Environment }) {
     </nav>
     <main>
       <${NoticeLine} notice=${notice} test="app-notice" />
-      ${tab === 'devices' ? html`<${DevicesScreen} env=${env} known=${known} version=${devicesVersion} identities=${identities} identity=${identity}
+      <div hidden=${tab !== 'devices'}><${DevicesScreen} env=${env} known=${known} version=${devicesVersion} identities=${identities} identity=${identity}
           onIdentity=${(id: string) => setIdentityId(id)} onLoaded=${(i: Identity) => { setLoaded([...loaded.filter((l) => l.id !== i.id), i]); setIdentityId(i.id); }}
-          connection=${connection} device=${device} onForget=${() => { live.current.device = undefined; setDevice(undefined); setDevicesVersion((v) => v + 1); }} onOpened=${() => setTab('status')} />` : null}
-      ${tab === 'status' ? html`<${StatusScreen} connection=${connection} role=${role} />` : null}
-      ${tab === 'program' ? html`<${ProgramScreen} connection=${connection} role=${role} />` : null}
-      ${tab === 'audit' ? html`<${AuditScreen} connection=${connection} role=${role} />` : null}
-      ${tab === 'update' ? html`<${UpdateScreen} connection=${connection} role=${role} />` : null}
-      ${tab === 'simulator' && env.sim ? html`<${SimulatorScreen} sim=${env.sim} />` : null}
+          connection=${connection} device=${device} onForget=${() => { live.current.device = undefined; setDevice(undefined); setDevicesVersion((v) => v + 1); }} onOpened=${() => setTab('status')} /></div>
+      <div hidden=${tab !== 'status'}><${StatusScreen} connection=${connection} role=${role} active=${tab === 'status'} /></div>
+      <div hidden=${tab !== 'program'}><${ProgramScreen} connection=${connection} role=${role} /></div>
+      <div hidden=${tab !== 'audit'}><${AuditScreen} connection=${connection} role=${role} /></div>
+      <div hidden=${tab !== 'update'}><${UpdateScreen} connection=${connection} role=${role} /></div>
+      ${env.sim ? html`<div hidden=${tab !== 'simulator'}><${SimulatorScreen} sim=${env.sim} /></div>` : null}
     </main>`;
 }

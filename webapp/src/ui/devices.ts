@@ -58,6 +58,7 @@ export function DevicesScreen(p: Props) {
   const session = p.connection.session;
   const open = async (mode: ConnectMode) => {
     setSas(undefined);
+    setNotice(undefined);
     const s = await p.connection.open(mode);
     if (s.sas) {
       setSas(s.sas);
@@ -88,8 +89,8 @@ export function DevicesScreen(p: Props) {
         ${session ? html`<button onClick=${() => p.connection.close()} data-test="disconnect">Disconnect</button>` : null}
       </div>
       <p class="hint">Pairing: hold the magnet (on a dev board: the button) for 3 to 10 seconds and release it; the pairing window stays open for a minute.
-        Emergency access needs the magnet held while connecting and working.</p>
-      ${session ? html`<p data-test="pairing-state">Pairing window: <b>${session.info.pairingOpen ? 'open' : 'closed'}</b> · firmware ${session.info.firmware} · ${session.info.model}</p>` : null}
+        Emergency access: hold the magnet for 15 seconds without a break and keep it there while you connect and work.</p>
+      ${session ? html`<p data-test="session-state">Connected to ${session.info.model} (protocol ${session.info.protocol}) with ${session.pattern === 'IK' ? 'the key learned at pairing (IK)' : 'a first-contact handshake (XX)'}.</p>` : null}
       ${sas ? html`<div class="sas" data-test="sas-box">Comparison code <output data-test="sas">${sas}</output>
         <small>The implant shows (console or LED blinks) the same six digits. If they differ, someone is in the middle: disconnect.</small>
         <button onClick=${() => p.onOpened()} data-test="sas-ok">Codes match</button></div>` : null}

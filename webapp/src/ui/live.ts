@@ -105,6 +105,8 @@ export function LiveView({ session }: { session: ImplantSession }) {
     let frame = 0;
     const draw = () => {
       frame = requestAnimationFrame(draw);
+      if (stripRef.current?.offsetParent === null) return; // on a hidden tab
+      if (Math.abs(strip.width - width()) > 2) resize();
       if (offset === undefined) return;
       const now = performance.now() - offset - STRIP_DELAY_MS;
       const phase = now % SWEEP_MS;

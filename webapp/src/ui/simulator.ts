@@ -25,13 +25,13 @@ export function SimulatorScreen({ sim }: { sim: SimControl }) {
   };
   return html`<section class="card">
     <h2>Simulator</h2>
-    ${state ? html`<p class="hint">Board ${state.board}, firmware ${state.firmware}.</p>` : null}
+    ${state ? html`<p class="hint" data-test="sim-state">Board ${state.board}, firmware ${state.firmware}, battery ${state.battery.voltage.toFixed(2)} V.</p>` : null}
     <label class="param"><span>Heart</span>
       <select value=${state?.scenario} onChange=${(e: Event) => act(() => sim.scenario((e.target as HTMLSelectElement).value))().catch((x: Error) => fail(x.message))} data-test="sim-scenario">
         ${(state?.scenarios ?? []).map((s) => html`<option value=${s}>${s}</option>`)}
       </select></label>
     <label class="param"><span>Battery</span>
-      <select value=${state?.battery} onChange=${(e: Event) => act(() => sim.battery((e.target as HTMLSelectElement).value))().catch((x: Error) => fail(x.message))} data-test="sim-battery">
+      <select value=${state?.battery.status} onChange=${(e: Event) => act(() => sim.battery((e.target as HTMLSelectElement).value))().catch((x: Error) => fail(x.message))} data-test="sim-battery">
         ${BATTERY.map((b) => html`<option value=${b}>${b}</option>`)}
       </select></label>
     <div class="buttons">
