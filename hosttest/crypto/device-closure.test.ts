@@ -1,18 +1,16 @@
-// The device build cannot contain the seeded test RNG, nor anything else from hosttest/: the
-// files mcconfig compiles are those manifest.json lists (plus build/noble.js), so this takes
-// that list, follows every import with esbuild ("noble" = the device bundle's entry, Moddable
-// specifiers left external) and inspects the closure. It also checks that main.ts installs the
-// hardware random source before anything that loads noble.
+// The device build cannot contain the seeded test RNG, nor anything else from hosttest/, nor
+// @noble (its curves come from native libraries: modules/crypto/device-curves.ts): the files
+// mcconfig compiles are those manifest.json lists, so this takes that list, follows every import
+// with esbuild (Moddable specifiers left external; "noble" kept visible) and inspects the
+// closure. It also checks that main.ts installs the hardware random source first.
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { build } from 'esbuild';
 import type { Plugin } from 'esbuild';
 import { fileURLToPath } from 'node:url';
-import { bundleNoble, deviceEntry } from '../../tools/flash/bundle-noble.mjs';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const SEEDED_RNG = 'host/xs/seeded-random.ts';
-const NOBLE_BUNDLE = './build/noble';
 
 type ModuleValue = string | { source: string } | (string | { source: string })[];
 interface Manifest {
@@ -27,7 +25,7 @@ function manifestSources(): string[] {
   const excluded = new Set(tables.flatMap((t) => [t['~'] ?? []].flat()).map((v) => (typeof v === 'string' ? v : v.source)));
   const paths = tables.flatMap((t) => Object.entries(t).filter(([k]) => k !== '~').flatMap(([, v]) => [v].flat()))
     .map((v) => (typeof v === 'string' ? v : v.source))
-    .filter((p) => p.startsWith('./') && p !== NOBLE_BUNDLE && !excluded.has(p));
+    .filter((p) => p.startsWith('./') && !excluded.has(p));
   const files: string[] = [];
   for (const path of paths) {
     if (path.endsWith('/*')) {
@@ -44,12 +42,12 @@ function manifestSources(): string[] {
   return [...new Set(files)].sort();
 }
 
-/** Moddable and other bare specifiers stay outside; "noble" becomes the device bundle's entry. */
+/** Moddable and other bare specifiers stay outside, "noble" among them, so an import of it shows. */
+const NOBLE = 'noble';
 const deviceResolution: Plugin = {
   name: 'device-resolution',
   setup(b) {
-    b.onResolve({ filter: /^noble$/ }, () => ({ path: `${root}${deviceEntry}` }));
-    b.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@noble/') ? undefined : { path: args.path, external: true }));
+    b.onResolve({ filter: /^[^./]/ }, (args) => ({ path: args.path, external: true }));
   },
 };
 
@@ -59,7 +57,8 @@ async function closureOf(entryPoints: string[]): Promise<string[]> {
     platform: 'neutral', mainFields: ['module', 'main'], outdir: 'closure', splitting: true,
     plugins: [deviceResolution], logLevel: 'silent',
   });
-  return Object.keys(result.metafile.inputs).sort();
+  const imported = Object.values(result.metafile.inputs).flatMap((i) => i.imports.map((d) => d.path));
+  return [...Object.keys(result.metafile.inputs), ...(imported.includes(NOBLE) ? [NOBLE] : [])].sort();
 }
 
 /** main.ts's import specifiers, in evaluation order. */
@@ -72,24 +71,18 @@ describe('device build contents', () => {
   it('reach no file under hosttest/, so never the seeded test RNG', async () => {
     const sources = manifestSources();
     assert.ok(sources.includes('main.ts') && sources.includes('modules/crypto/device-random.ts'), 'the manifest lists the device files');
-    const closure = [...(await closureOf(sources)), ...Object.keys((await bundleNoble()).metafile.inputs)];
-    assert.ok(closure.includes(deviceEntry), 'the closure follows imports into noble');
+    const closure = await closureOf(sources);
+    assert.ok(closure.includes('modules/crypto/device-curves.ts'), 'the closure follows imports into the native curves');
     assert.deepEqual(closure.filter((f) => f.startsWith('hosttest/')), []);
     assert.ok(!closure.includes(SEEDED_RNG));
   });
 
-  it('bundle noble from @noble packages and its entry only', async () => {
-    const inputs = Object.keys((await bundleNoble()).metafile.inputs);
-    assert.deepEqual(inputs.filter((f) => !f.startsWith('node_modules/@noble/') && f !== deviceEntry), []);
+  it('hold no @noble code: no import of "noble" and no noble entry or provider', async () => {
+    const closure = await closureOf(manifestSources());
+    assert.deepEqual(closure.filter((f) => f === NOBLE || f.includes('@noble/') || /modules\/crypto\/noble-/.test(f)), []);
   });
 
-  it('install the hardware random source before anything that loads noble (main.ts imports it first)', async () => {
-    const imports = mainImports();
-    const randomAt = imports.indexOf('./modules/crypto/device-random.js');
-    assert.ok(randomAt >= 0, 'main.ts imports ./modules/crypto/device-random.js');
-    for (const specifier of imports.slice(0, randomAt)) {
-      const closure = specifier.startsWith('.') ? await closureOf([specifier.replace(/\.js$/, '.ts')]) : [];
-      assert.ok(!closure.includes(deviceEntry), `${specifier} loads noble before the random source is installed`);
-    }
+  it('install the hardware random source first (main.ts imports it before anything else)', () => {
+    assert.equal(mainImports()[0], './modules/crypto/device-random.js');
   });
 });

@@ -62,12 +62,11 @@ describe('manifest.json', () => {
     }
   });
 
-  it('builds @noble only as the esbuild bundle, which it never preloads', () => {
-    assert.equal(manifest.modules.noble, './build/noble');
+  it('builds no @noble: no "noble" module, and the noble-backed crypto files are left out', () => {
+    assert.equal(manifest.modules.noble, undefined);
     assert.ok(!manifest.preload.includes('noble'));
-    const excluded = manifest.modules['~'] as string[];
-    for (const entry of firmwareFiles().filter((f) => /^modules\/crypto\/noble(-device)?-entry\.ts$/.test(f))) {
-      assert.ok(excluded.includes(`./${entry.slice(0, -3)}`), `${entry} must be excluded ("~"): esbuild bundles it`);
+    for (const file of ['noble-core', 'noble-entry', 'noble-device-entry', 'noble-provider']) {
+      assert.ok((manifest.modules['~'] as string[]).includes(`./modules/crypto/${file}`), `${file} is excluded`);
     }
   });
 

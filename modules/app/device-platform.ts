@@ -10,6 +10,7 @@ import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
 import type { FlashArea } from '../core/flash-area.js';
 import { createDeviceProvider } from '../crypto/device-native-provider.js';
+import { radioStarting } from '../crypto/device-random.js';
 import { ModdableFlashArea } from '../platform/flash-area.js';
 import { restart } from '../platform/restart.js';
 import { TimerClock } from '../platform/timer-clock.js';
@@ -109,7 +110,10 @@ export function devicePlatform(): FirmwarePlatform {
     openUpdatePlatform,
     watchPresence,
     watchTamper,
-    startRadio: (options: RadioOptions) => void new ImplantGattServer(options),
+    startRadio: (options: RadioOptions) => {
+      radioStarting(); // the boot entropy source must be off before the radio (ESP32)
+      void new ImplantGattServer(options);
+    },
     console: (event) => trace(`${formatConsoleLine(event)}\n`),
   };
 }

@@ -1,9 +1,9 @@
-// The device's CryptoProvider: Moddable's native `crypt` (C) for SHA-256, HMAC-SHA256,
+// The device's CryptoProvider, all native: Moddable's `crypt` (C) for SHA-256, HMAC-SHA256,
 // HKDF-SHA256 (over that HMAC) and AES-256-GCM (native AES block cipher, CTR and GHASH driven
-// by the SDK's "gcm" module); noble for X25519, Ed25519, ChaCha20-Poly1305 and randomness,
-// which the SDK lacks (noble-core.ts). On the host the same specifiers resolve to
-// host/shims/, so this file is tested against noble on every vector
-// (hosttest/crypto/native-vs-noble.test.ts). Not preloadable: it imports noble.
+// by the SDK's "gcm" module); each board's own library for X25519, Ed25519 and
+// ChaCha20-Poly1305, which the SDK lacks (device-curves.ts). On the host the same specifiers
+// resolve to host/shims/ (node:crypto), so this file is tested against noble on every vector
+// (hosttest/crypto/native-vs-noble.test.ts). No noble in the device image (docs/memory.md).
 /// <reference path="./moddable-crypt.d.ts" />
 import * as crypt from 'crypt';
 import GCM from 'gcm';
@@ -11,8 +11,7 @@ import HMAC from 'hmac';
 import { equalBytes } from '../core/bytes.js';
 import { AEAD_TAG_BYTES, checkAeadSizes } from './checks.js';
 import { hkdfSha256With } from './hkdf.js';
-import config from 'mc/config';
-import { nobleCore, setBasePointWindow } from './noble-core.js';
+import { nativeCurves } from './device-curves.js';
 import type { Aead, CryptoProvider, HashStream } from './provider.js';
 
 // The SDK's crypt.d.ts declares only Digest; crypt.js exports BlockCipher too.
@@ -64,8 +63,8 @@ const aesGcm: Aead = {
 };
 
 export const nativeProvider: CryptoProvider = Object.freeze({
-  ...nobleCore,
-  name: 'native+noble',
+  ...nativeCurves,
+  name: 'native',
   sha256(data: Uint8Array) {
     const stream = sha256Stream();
     stream.update(data);
@@ -77,15 +76,7 @@ export const nativeProvider: CryptoProvider = Object.freeze({
   aesGcm,
 });
 
-/** Without tables unless the manifest's config sets `nobleBaseWindow` (docs/memory.md). */
-const DEFAULT_DEVICE_WINDOW = 1;
-
-/**
- * The device's provider, with noble's base-point tables sized for this platform. Call once at
- * boot, after device-random.ts has run and before the first curve operation.
- */
+/** The device's provider. Call once at boot, after device-random.ts has run. */
 export function createDeviceProvider(): CryptoProvider {
-  const window = (config as { nobleBaseWindow?: unknown }).nobleBaseWindow;
-  setBasePointWindow(typeof window === 'number' ? window : DEFAULT_DEVICE_WINDOW);
   return nativeProvider;
 }

@@ -1,5 +1,5 @@
 // `npm run flash -- <target> [--release|--debug] [--check] [--build-only] [--clean] [--out DIR]`:
-// preflight, bundle @noble for the device, then mcconfig. The machine is reached only through
+// preflight, then mcconfig (the device takes its curves from native libraries, so no @noble bundle). The machine is reached only through
 // FlashHost, so tests drive every path with a fake one.
 import { formatFlags, parseArgs, UsageError } from '../cli/args.js';
 import type { FlagSpecs } from '../cli/args.js';
@@ -82,11 +82,6 @@ export async function runFlash(argv: string[], host: FlashHost): Promise<number>
   host.out(`flash: preflight passed for ${spec}\n`);
   if (options.check) return EXIT.ok;
 
-  const bundle = await host.run('node', ['tools/flash/bundle-noble.mjs']);
-  if (bundle !== 0) {
-    host.err(`flash: bundling @noble failed (exit ${bundle}); mcconfig not run\n`);
-    return EXIT.failed;
-  }
   if (options.outDir !== undefined) host.makeDirectory(options.outDir);
   const manifest = `${host.root}/manifest.json`;
   if (options.clean) {

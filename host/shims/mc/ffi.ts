@@ -5,6 +5,8 @@
 import { randomFillSync } from 'node:crypto';
 import { hostPlatform, otaPartitions, requestRestart } from '../host-control.js';
 import { EspErr } from '../host/esp32-ota.js';
+import { entropyModel } from '../host/entropy-model.js';
+import { nativeCurves } from '../host/native-curves.js';
 import type { Esp32Ota } from '../host/esp32-ota.js';
 import { toUint32 } from '../host/xs-values.js';
 
@@ -17,9 +19,23 @@ function ota(): Esp32Ota | undefined {
 }
 
 export default class FFI {
-  /** modules/crypto/native/random.c: 0, or -1 for a NULL buffer. */
+  /** modules/crypto/native/random.c: the boot entropy source on / off (recorded, always 0). */
+  implant_entropy_begin = entropyModel.begin;
+  implant_entropy_end = entropyModel.end;
+
+  // modules/crypto/native/curves-*.c, over node:crypto.
+  implant_x25519 = nativeCurves.implant_x25519;
+  implant_x25519_base = nativeCurves.implant_x25519_base;
+  implant_ed25519_public = nativeCurves.implant_ed25519_public;
+  implant_ed25519_sign = nativeCurves.implant_ed25519_sign;
+  implant_ed25519_verify = nativeCurves.implant_ed25519_verify;
+  implant_chachapoly_seal = nativeCurves.implant_chachapoly_seal;
+  implant_chachapoly_open = nativeCurves.implant_chachapoly_open;
+
+  /** modules/crypto/native/random.c: 0, or -1 for a NULL buffer. Recorded by entropy-model.ts. */
   implant_random_fill(buffer: ArrayBuffer, offset: number, length: number): number {
     if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0 && toUint32(length) > 0) return -1;
+    entropyModel.fill();
     randomFillSync(new Uint8Array(buffer, toUint32(offset), toUint32(length)));
     return 0;
   }

@@ -1,20 +1,36 @@
 /*
- * Hardware random bytes for modules/crypto/device-random.ts, called through XS FFI
- * (manifest "ffi": implant_random_fill(uint8_t*, uint32_t, uint32_t) -> int32_t).
- * Fills buffer[offset .. offset + length) and returns 0, or a negative status on failure,
- * never partially-random bytes reported as success.
+ * Hardware random bytes for modules/crypto/device-random.ts, called through XS FFI (manifest
+ * "ffi"). implant_random_fill fills buffer[offset .. offset + length) and returns 0, or a
+ * negative status on failure, never partially-random bytes reported as success.
+ * implant_entropy_begin / _end switch the boot entropy source that makes draws before the radio
+ * truly random; modules/crypto/entropy-gate.ts decides when (first draw, radio start).
  */
 #include <stddef.h>
 #include <stdint.h>
 
 int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length);
+int32_t implant_entropy_begin(void);
+int32_t implant_entropy_end(void);
 
 #if defined(ESP32)
 
+#include "bootloader_random.h"
 #include "esp_random.h"
 
-/* ESP-IDF: the RNG is a true random source while the radio (our BLE) or the bootloader's
-   entropy source is running; the firmware only draws after BLE has started. */
+/* ESP-IDF: the RNG is a true random source while RF (our BLE) or the bootloader's entropy
+   source (SAR ADC noise) runs; that source must be off before the radio starts. */
+int32_t implant_entropy_begin(void)
+{
+	bootloader_random_enable();
+	return 0;
+}
+
+int32_t implant_entropy_end(void)
+{
+	bootloader_random_disable();
+	return 0;
+}
+
 int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length)
 {
 	if (buffer == NULL)
@@ -25,36 +41,43 @@ int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length)
 
 #elif defined(nrf52)
 
+#include "nrf_crypto_init.h"
+#include "nrf_crypto_rng.h"
 #include "nrf_error.h"
-#include "nrf_soc.h"
 
-/* How long to wait for the SoftDevice's RNG pool to refill (it produces a byte in tens of
-   microseconds); a dead peripheral must fail, not hang the main task. */
-#define IMPLANT_RNG_MAX_EMPTY_POLLS 100000
+/* nRF52840: the CryptoCell's TRNG seeding nrf_crypto's CTR_DRBG (the SDK's nrf_crypto_rng with
+   the CC310 backend, as Moddable's sdk_config.h enables it). Unlike the SoftDevice RNG it works
+   before BLE is enabled, so first-boot keys need not wait for the radio. */
+static int gEntropyReady = 0;
 
-/* nRF52 RNG peripheral through the SoftDevice (which owns it while BLE is enabled). */
+int32_t implant_entropy_begin(void)
+{
+	if (!gEntropyReady) {
+		if (nrf_crypto_init() != NRF_SUCCESS)
+			return -5;
+		gEntropyReady = 1;
+	}
+	return 0;
+}
+
+int32_t implant_entropy_end(void)
+{
+	return 0; /* the CryptoCell does not disturb the radio: it stays on */
+}
+
 int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length)
 {
-	uint8_t *p = buffer + offset;
-	uint32_t emptyPolls = 0;
-
 	if (buffer == NULL)
 		return -1;
+	if (implant_entropy_begin() != 0)
+		return -5;
 	while (length > 0) {
-		uint8_t available = 0;
-		if (sd_rand_application_bytes_available_get(&available) != NRF_SUCCESS)
-			return -2;
-		if (available == 0) {
-			if (++emptyPolls > IMPLANT_RNG_MAX_EMPTY_POLLS)
-				return -3;
-			continue;
-		}
-		uint8_t take = (length < available) ? (uint8_t)length : available;
-		if (sd_rand_application_vector_get(p, take) != NRF_SUCCESS)
+		/* the CC310 generator takes a 16-bit size (crys_rnd.h), so at most 0xFFFF bytes a call */
+		uint32_t take = (length < 0xFFFF) ? length : 0xFFFF;
+		if (nrf_crypto_rng_vector_generate(buffer + offset, take) != NRF_SUCCESS)
 			return -4;
-		p += take;
+		offset += take;
 		length -= take;
-		emptyPolls = 0;
 	}
 	return 0;
 }
@@ -63,7 +86,17 @@ int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length)
 
 #include <sys/random.h>
 
-/* The simulator build (mcconfig -p lin, compile checks): the OS random source. */
+/* The simulator build (mcconfig -p lin, compile checks): the OS random source, always ready. */
+int32_t implant_entropy_begin(void)
+{
+	return 0;
+}
+
+int32_t implant_entropy_end(void)
+{
+	return 0;
+}
+
 int32_t implant_random_fill(uint8_t *buffer, uint32_t offset, uint32_t length)
 {
 	uint8_t *p = buffer + offset;
