@@ -23,9 +23,7 @@ export type ToBoard =
 export type FromBoard =
   | { kind: 'trace'; text: string }
   | { kind: 'gatt-reply'; reply: Reply }
-  | { kind: 'gatt-event'; event: GattEvent }
-  /** The firmware asked for a restart (System.restart, e.g. after an update's activation). */
-  | { kind: 'restart' };
+  | { kind: 'gatt-event'; event: GattEvent };
 
 /** The BroadcastChannel between the board's main thread and its therapy thread (worker-heart.ts). */
 export const INPUTS_CHANNEL = 'implant-board-inputs';

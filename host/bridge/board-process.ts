@@ -80,8 +80,8 @@ export function serveSimulator(hooks: BoardHooks): { restarted(): void } {
   // (save, then exit), so the board does not die on the signal with its last second unsaved.
   process.on('SIGINT', () => {});
   return {
+    /** The firmware asked for a restart (System.restart, e.g. after an update's activation). */
     restarted() {
-      send({ kind: 'restart' });
       exit(RESTART_EXIT_CODE, true);
     },
   };

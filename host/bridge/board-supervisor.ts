@@ -149,8 +149,6 @@ export class BoardSupervisor {
       case 'gatt-event':
         if (message.event.event === 'disconnected') this.centralConnected = false;
         return this.gattListener?.(message.event);
-      case 'restart':
-        return;
     }
   }
 

@@ -22,10 +22,6 @@ export class BridgeCentral {
 
   constructor(private readonly emit: (event: GattEvent) => void) {}
 
-  get connected(): boolean {
-    return this.central?.connected === true;
-  }
-
   /** Runs one request; returns the reply's fields or throws GattRefusal / AttError. */
   run(request: GattRequest): Record<string, unknown> {
     if (request.op === 'connect') return this.connect();
@@ -52,13 +48,6 @@ export class BridgeCentral {
         central.disconnect();
         return {};
     }
-  }
-
-  /** The socket went away: a phone walking out of range. */
-  drop(): void {
-    if (!this.central?.connected) return;
-    this.closing = true;
-    this.central.disconnect();
   }
 
   private connect(): Record<string, unknown> {

@@ -28,7 +28,7 @@ export class BridgeError extends Error {
 }
 
 const SERVICE = fullUuid(IMPLANT_GATT.service);
-const uuid = (name: 'control' | 'response' | 'otaData' | 'deviceInfo') => fullUuid(IMPLANT_GATT[name]);
+const uuid = (name: 'control' | 'response' | 'otaData') => fullUuid(IMPLANT_GATT[name]);
 
 /** A phone's largest ATT MTU; the device's stack caps it (NimBLE 256, nRF52 247). */
 export const PHONE_MTU = 517;
@@ -59,12 +59,6 @@ export class GattLink implements FragmentLink {
     return link;
   }
 
-  /** The device-information characteristic (CBOR), readable before any session. */
-  async readDeviceInfo(): Promise<Uint8Array> {
-    const { value } = await this.port.call({ op: 'read', service: SERVICE, characteristic: uuid('deviceInfo') });
-    return fromHex(value as string);
-  }
-
   write(fragment: Uint8Array): void {
     this.send('control', fragment, true);
   }
@@ -76,10 +70,6 @@ export class GattLink implements FragmentLink {
   listen(onFragment: (fragment: Uint8Array) => void, onClosed: () => void): void {
     this.onFragment = onFragment;
     this.onClosed = onClosed;
-  }
-
-  get connected(): boolean {
-    return this.open;
   }
 
   async close(): Promise<void> {

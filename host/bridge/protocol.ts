@@ -10,7 +10,6 @@ export const MAX_FRAME_BYTES = 4096;
 
 /** WebSocket close codes the bridge uses (RFC 6455 §7.4.1). */
 export const Close = Object.freeze({
-  NORMAL: 1000,
   GOING_AWAY: 1001,
   UNSUPPORTED: 1003,
   TOO_BIG: 1009,
