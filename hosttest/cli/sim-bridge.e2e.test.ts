@@ -140,7 +140,8 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.ok(markers.some((m) => m.type.startsWith('VS')), "the virtual heart's own beats reach the sense pin");
     const intervals = escapeIntervals(markers);
     assert.ok(intervals.length >= 4, `escape intervals seen: ${intervals}`);
-    assert.ok(Math.abs(median(intervals) - 857) <= 10, `median escape interval ${median(intervals)} ms: ${intervals}`);
+    // Real time on a shared machine: a timer may fire late, so 25 ms of slack, still far from 65 ppm's 923 ms.
+    assert.ok(Math.abs(median(intervals) - 857) <= 25, `median escape interval ${median(intervals)} ms: ${intervals}`);
   });
 
   it('exports the audit log, verifies it, and names the first entry of a tampered export', async () => {
