@@ -284,4 +284,12 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     assert.notEqual(await page.locator('[data-test=therapy-state]').textContent(), 'SAFE MODE');
     await shot('15-safe-mode-cleared');
   });
+
+  it('is the same app on a desktop-sized window', async () => {
+    await page.setViewportSize({ width: 1000, height: 800 });
+    await tab(page, 'status');
+    await page.locator('[data-test=rate]').filter({ hasText: /^\d+$/ }).waitFor({ timeout: 20000 });
+    await page.waitForTimeout(6500); // one full sweep of the strip
+    await page.screenshot({ path: join(shots, '16-desktop-status.png'), fullPage: true });
+  });
 });

@@ -115,7 +115,7 @@ export function LiveView({ session }: { session: ImplantSession }) {
         const behind = (phase - i * SAMPLE_MS + SWEEP_MS) % SWEEP_MS;
         return behind < GAP_MS && behind > 0 ? null : waveAt(now - behind, recent);
       });
-      labelled = recent.filter((m) => m.t <= now && m.t > now - SWEEP_MS + GAP_MS).map((m) => ({ x: ((m.t % SWEEP_MS) + SWEEP_MS) % SWEEP_MS / 1000, type: m.type }));
+      labelled = recent.filter((m) => SHAPES[m.type] && m.t <= now && m.t > now - SWEEP_MS + GAP_MS).map((m) => ({ x: ((m.t % SWEEP_MS) + SWEEP_MS) % SWEEP_MS / 1000, type: m.type }));
       strip.setData([xs, ys]);
       const record = metrics();
       for (const m of recent) {
