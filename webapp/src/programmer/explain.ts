@@ -43,6 +43,8 @@ const WORDS: Readonly<Record<number, string>> = Object.freeze({
   [AccessStatus.PROVISIONING_REJECTED]: 'The device certificate does not match this implant.',
   [AccessStatus.TRUST_UPDATE_REJECTED]: 'The implant refused the trust update.',
   [AccessStatus.NO_SUCH_BOND]: 'No such paired phone.',
+  [AccessStatus.PAIRING_UNCONFIRMED]: 'The pairing codes could not be confirmed, so the implant removed the new pairing. Pair again.',
+  [AccessStatus.TRUST_STATE_DAMAGED]: 'The implant cannot read its trusted keys: it refuses certificates and updates until it is serviced.',
   [TherapyStatus.PARAMETER_RANGE]: 'A value is not one the implant allows for that setting.',
   [TherapyStatus.PARAMETER_CONFLICT]: 'These settings do not fit together.',
   [TherapyStatus.UNKNOWN_PARAMETER]: 'The implant does not know one of these settings.',
