@@ -1,6 +1,7 @@
-// The checker's properties for issue 11's defects fail on traces that break them and hold on
-// traces that keep them: hand-built traces, and real closed-loop traces with one marker changed.
+// The checker's properties for issue 11's defects fail on hand-built traces that break them and
+// hold on traces that keep them; and the checker takes nothing from the engine but the parameter table.
 import assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
 import type { Marker } from '../../modules/therapy/markers.js';
 import { NOMINAL } from '../../modules/therapy/params.js';
 import type { PacingParameters } from '../../modules/therapy/params.js';
@@ -112,5 +113,17 @@ describe('checker: the properties behind issue 11', () => {
     // Standstill: AP-VP cycles at the LRL, and no ATR-End.
     for (let i = 0; i < 20; i++, v += 1000) trace.push([v + 850, 'AP'], [v + 1000, 'VP']);
     assert.ok(properties(trace, [atr], v + 100).has('mode-switch'));
+  });
+});
+
+describe('checker independence', () => {
+  it('imports nothing of the engine but the parameter table (issue 11: a checker that shares none of its assumptions)', () => {
+    const files = ['host/heart/checker.ts', ...readdirSync(new URL('../../host/heart/checker/', import.meta.url)).map((f) => `host/heart/checker/${f}`)];
+    for (const file of files) {
+      const source = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+      const imports = [...source.matchAll(/from '([^']+)'/g)].map((m) => m[1]);
+      const engine = imports.filter((i) => i.includes('modules/'));
+      assert.ok(engine.every((i) => i.endsWith('modules/therapy/params.js')), `${file} imports ${engine.join(', ')}`);
+    }
   });
 });
