@@ -1,8 +1,8 @@
 // What the firmware needs from the board it runs on: the composition root (firmware.ts) is
 // given one of these and builds everything else from portable modules. The device's platform
-// is device-platform.ts (Moddable adapters); the host tests build theirs from simulators.
-// Nothing here names a Moddable specifier, so the whole firmware minus this one object runs
-// unchanged on the board, on Node and in tests.
+// is device-platform.ts (Moddable adapters); on a computer, host/board/sim-board.ts builds one
+// from simulators. Nothing here names a Moddable specifier, so the whole firmware minus this one
+// object runs unchanged on the board, on Node and in tests.
 import type { TrustConfig } from '../access/trust-store.js';
 import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
