@@ -58,6 +58,47 @@ function requestFor(specs: readonly CommandSpec[]): fc.Arbitrary<{ name: string;
   );
 }
 
+/**
+ * Every registered command, with schema-generated arguments, in one session of `role` kept open
+ * across cases (reopened when the device ends it, as a programmer would). Without the magnet the
+ * pace schedule must not move at all; with it held (from the session's start, never released, so
+ * no pairing window opens) programming may succeed and only the runaway limit must hold.
+ */
+function commandProperty(role: 'clinician' | 'manufacturer', magnet: boolean): FuzzProperty {
+  return {
+    name: magnet
+      ? `firmware commands as ${role} with the magnet held: any command, any arguments: a defined status, never a pace above the runaway limit`
+      : `firmware commands as ${role}: every registered command, any arguments: a defined status, pacing untouched`,
+    property: () => {
+      const b = new SimBoard().boot();
+      const specs = b.firmware.dispatcher!.specs();
+      let open: Awaited<ReturnType<typeof programmerSession>> | undefined;
+      return fc.asyncProperty(requestFor(specs), async (request) => {
+        if (!open?.central.connected) {
+          for (let waited = 0; !b.radio.advertising?.connectable && waited < 7_200_000; waited += 60_000) await run(b.clock, 60_000, 1000);
+          open = await programmerSession(b, programmerIdentity(role, role === 'clinician' ? 5 : 6));
+          if (magnet) {
+            b.button(true);
+            await run(b.clock, 200);
+          }
+        }
+        let response;
+        try {
+          response = await settle(b.clock, open.client.request(request.name, request.args));
+        } catch {
+          // The device may end a session (too many refused frames, idle): a defined end, not a failure.
+          open.central.disconnect();
+          return;
+        }
+        if (!STATUS_CODES.has(response.status)) fail(`${request.name}: undefined status ${response.status}`);
+        if (!magnet) return checkPaceSchedule(b);
+        await run(b.clock, 2000, 50);
+        checkRunaway(b);
+      });
+    },
+  };
+}
+
 /** Fragments a stranger writes before any handshake: framed messages of every type, and junk. */
 const strangerWrites = fc.array(fc.oneof(
   fc.tuple(fc.constantFrom(MessageType.HELLO, MessageType.HANDSHAKE, MessageType.TRANSPORT, MessageType.ALERT), fc.uint8Array({ minLength: 1, maxLength: 200 }))
@@ -103,55 +144,7 @@ export const firmwareProperties: readonly FuzzProperty[] = [
       });
     },
   },
-  ...(['clinician', 'manufacturer'] as const).map((role): FuzzProperty => ({
-    name: `firmware commands as ${role}: every registered command, any arguments: a defined status, pacing untouched`,
-    property: () => {
-      const b = new SimBoard().boot();
-      const specs = b.firmware.dispatcher!.specs();
-      let open: Awaited<ReturnType<typeof programmerSession>> | undefined;
-      return fc.asyncProperty(requestFor(specs), async (request) => {
-        if (!open?.central.connected) {
-          // A session the device ended (refused frames, idle) is opened again, as a programmer would.
-          for (let waited = 0; !b.radio.advertising?.connectable && waited < 7_200_000; waited += 60_000) await run(b.clock, 60_000, 1000);
-          open = await programmerSession(b, programmerIdentity(role, role === 'clinician' ? 5 : 6));
-        }
-        let response;
-        try {
-          response = await settle(b.clock, open.client.request(request.name, request.args));
-        } catch {
-          open.central.disconnect();
-          return;
-        }
-        if (!STATUS_CODES.has(response.status)) fail(`${request.name}: undefined status ${response.status}`);
-        checkPaceSchedule(b);
-      });
-    },
-  })),
-  {
-    name: 'firmware commands as clinician with the magnet held: any command, any arguments: a defined status, never a pace above the runaway limit',
-    property: () => {
-      const b = new SimBoard().boot();
-      const specs = b.firmware.dispatcher!.specs();
-      let open: Awaited<ReturnType<typeof programmerSession>> | undefined;
-      return fc.asyncProperty(requestFor(specs), async (request) => {
-        if (!open?.central.connected) {
-          for (let waited = 0; !b.radio.advertising?.connectable && waited < 7_200_000; waited += 60_000) await run(b.clock, 60_000, 1000);
-          open = await programmerSession(b, programmerIdentity('clinician', 5));
-          // Held from now on and never released, so no pairing window opens.
-          b.button(true);
-          await run(b.clock, 200);
-        }
-        let response;
-        try {
-          response = await settle(b.clock, open.client.request(request.name, request.args));
-        } catch {
-          open.central.disconnect();
-          return;
-        }
-        if (!STATUS_CODES.has(response.status)) fail(`${request.name}: undefined status ${response.status}`);
-        await run(b.clock, 2000, 50);
-        checkRunaway(b);
-      });
-    },
-  },
+  commandProperty('clinician', false),
+  commandProperty('manufacturer', false),
+  commandProperty('clinician', true),
 ];
