@@ -62,7 +62,7 @@ function recordingProvider(base: CryptoProvider) {
 }
 
 /** The device with real access control, a clinician programmer and its IK HELLO fragments. */
-function responderSetup(cipher: NoiseCipherName, crypto: CryptoProvider) {
+export function responderSetup(cipher: NoiseCipherName, crypto: CryptoProvider) {
   const clock = new VirtualClock(0);
   const device = new Device(3, crypto, clock);
   const identity = device.access.identity.identity();
