@@ -165,6 +165,21 @@ describe('web app on Chromium Web Bluetooth (BluetoothEmulation)', function () {
     await context.close();
   });
 
+  it('is an installable PWA that opens offline once loaded (manifest, service worker cache)', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(url);
+    const manifest = (await (await page.request.get(`${url}manifest.webmanifest`)).json()) as { start_url: string; display: string; icons: unknown[] };
+    assert.deepEqual([manifest.start_url, manifest.display, manifest.icons.length > 0], ['./', 'standalone', true]);
+    const controlled = () => (globalThis as unknown as { navigator: { serviceWorker: { controller: unknown } } }).navigator.serviceWorker.controller !== null;
+    await page.waitForFunction(controlled, null, { timeout: 15000 });
+    await context.setOffline(true);
+    assert.equal(await page.evaluate(() => fetch('./not-cached').then(() => 'online', () => 'offline')), 'offline', 'the network is gone');
+    await page.reload();
+    await page.getByText('Find implant').waitFor({ timeout: 10000 });
+    await context.close();
+  });
+
   afterEach(async () => {
     await emulation?.send('BluetoothEmulation.disable').catch(() => undefined);
   });

@@ -105,6 +105,7 @@ describe('web app in Chromium against the simulator (end to end)', function () {
   let shots: string;
   let clock: DeviceClock;
   const bridges: { page: WebSocketRoute; server: WebSocketRoute }[] = [];
+  let dropAfterBulk: number | undefined;
   const shot = (name: string) => page.screenshot({ path: join(shots, `${name}.png`) });
 
   before(async function () {
@@ -119,9 +120,22 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     browser = await launchChromium();
     context = await browser.newContext({ viewport: PHONE, deviceScaleFactor: 1 });
     page = await context.newPage();
-    // Every bridge socket passes through here, so the test can drop a link as a radio would.
+    // Every bridge socket passes through here, so the test can drop a link as a radio would:
+    // once `dropAfterBulk` bytes of update data went out on it.
     await page.routeWebSocket(/\/bridge$/, (ws) => {
-      bridges.push({ page: ws, server: ws.connectToServer() });
+      const server = ws.connectToServer();
+      bridges.push({ page: ws, server });
+      let bulk = 0;
+      ws.onMessage((message) => {
+        server.send(message);
+        const op = JSON.parse(String(message)) as { op: string; withResponse?: boolean; value?: string };
+        if (op.op === 'write' && op.withResponse === false) bulk += (op.value ?? '').length / 2;
+        if (dropAfterBulk !== undefined && bulk >= dropAfterBulk) {
+          dropAfterBulk = undefined;
+          void server.close({ code: 1000, reason: 'central gone' });
+          void ws.close({ code: 1001, reason: 'link lost' });
+        }
+      });
     });
     await page.goto(`http://127.0.0.1:${sim.port}/`);
     await page.locator('[data-test=identity]').waitFor();
@@ -146,6 +160,7 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await magnet(page, false);
     await sim.waitFor((l) => l.topic === 'access' && l.text === 'pairing window open', 5000);
     await tab(page, 'devices');
+    await page.locator('[data-test=pairing-window]').getByText('open').waitFor({ timeout: 5000 });
     await page.click('[data-test=pair]');
     const code = (await page.locator('[data-test=sas]').textContent({ timeout: 20000 }))!;
     assert.match(code, /^\d{6}$/);
@@ -204,14 +219,12 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await tab(page, 'update');
     await page.locator('[data-test=update-file]').setInputFiles(join(dir, 'app.pkg'));
     assert.match((await page.locator('[data-test=update-package]').textContent())!, /version 1\.3\.0, 65,536 bytes/);
-    await page.click('[data-test=update-send]');
-    await page.locator('[data-test=update-state]').filter({ hasText: /sending · [3-9]\d%/ }).waitFor({ timeout: 60000 });
-    await shot('09-update-sending');
+    await shot('09-update-ready');
     const dropped = bridges.length;
-    const link = bridges.at(-1)!;
-    await link.server.close({ code: 1000, reason: 'central gone' });
-    await link.page.close({ code: 1001, reason: 'link lost' });
-    await page.locator('[data-test=update-state]').filter({ hasText: /resumed 1×/ }).waitFor({ timeout: 30000 });
+    dropAfterBulk = 20_000; // about 30 % of the image
+    await page.click('[data-test=update-send]');
+    await page.locator('[data-test=update-state]').filter({ hasText: /resumed 1×/ }).waitFor({ timeout: 60000 });
+    assert.equal(dropAfterBulk, undefined, 'the link was dropped mid-transfer');
     assert.ok(bridges.length > dropped, 'a new link after the drop');
     await shot('10-update-resumed');
     await page.locator('[data-test=update-state]').filter({ hasText: /^(restarting|trial|confirmed)/ }).waitFor({ timeout: 60000 });

@@ -1,6 +1,7 @@
 // What the programming screen may offer: exactly the values on each parameter's grid in the
 // therapy module's table (PACEMAKER spec Appendix A, Table 7), with readable names and units.
-import { PROGRAMMABLE_MODES } from '../../../modules/therapy/modes.js';
+import { ALL_MODES, TEMPORARY_ONLY_MODES } from '../../../modules/therapy/modes.js';
+import type { Mode } from '../../../modules/therapy/modes.js';
 import { PARAMETER_TABLE } from '../../../modules/therapy/params.js';
 import type { ParameterSpec } from '../../../modules/therapy/params.js';
 
@@ -25,6 +26,11 @@ const LABELS: Readonly<Record<string, string>> = Object.freeze({
   recoveryTime: 'Recovery time', magnetResponse: 'Magnet response', pmtProtection: 'PMT protection',
 });
 
+/** Modes the implant runs only as temporary programming (sensing only, no pacing). */
+export function isTemporaryOnly(mode: unknown): boolean {
+  return TEMPORARY_ONLY_MODES.includes(mode as Mode);
+}
+
 /** Every value on a grid, ascending, with Off (its code) first where the grid has one. */
 export function gridValues(spec: ParameterSpec): ParameterValue[] {
   if (spec.kind === 'bool') return [true, false];
@@ -36,7 +42,7 @@ export function gridValues(spec: ParameterSpec): ParameterValue[] {
 }
 
 export function parameterChoices(): ParameterChoice[] {
-  const mode: ParameterChoice = { name: 'mode', label: LABELS.mode, unit: '', values: PROGRAMMABLE_MODES.slice() };
+  const mode: ParameterChoice = { name: 'mode', label: LABELS.mode, unit: '', values: ALL_MODES.slice() };
   return [mode, ...Object.entries(PARAMETER_TABLE).map(([name, spec]) => ({
     name, label: LABELS[name] ?? name, unit: spec.kind === 'grid' ? spec.unit : '', values: gridValues(spec),
   }))];
@@ -46,7 +52,7 @@ export function parameterChoices(): ParameterChoice[] {
 export function formatValue(name: string, value: ParameterValue | undefined): string {
   if (value === undefined) return '—';
   if (typeof value === 'boolean') return value ? 'On' : 'Off';
-  if (typeof value === 'string') return value;
+  if (typeof value === 'string') return isTemporaryOnly(value) ? `${value} (temporary only)` : value;
   const spec = (PARAMETER_TABLE as Record<string, ParameterSpec>)[name];
   if (spec?.kind === 'grid' && spec.off === value && name !== 'lrl') return 'Off';
   if (spec?.kind === 'grid' && spec.unit === 'mV') return `${(value / 1000).toFixed(1)} V`;

@@ -3,7 +3,7 @@
 // ways in: connect (IK to a known implant, XX at first contact), pair in the pairing window
 // (with the 6-digit comparison code), and emergency access (magnet held, no credential).
 import { html } from 'htm/preact';
-import { useState } from 'preact/hooks';
+import { useEffect, useState } from 'preact/hooks';
 import type { BluetoothDeviceLike } from '../ble/web-bluetooth.js';
 import type { Environment } from '../environment.js';
 import { certificateBytes, certifiedIdentity } from '../programmer/identities.js';
@@ -55,6 +55,11 @@ function KeyLoader({ onLoaded, onNotice }: { onLoaded(i: Identity): void; onNoti
 export function DevicesScreen(p: Props) {
   const [notice, setNotice] = useState<Notice>();
   const [sas, setSas] = useState<string>();
+  // The implant does not say whether its window is open (docs/protocol.md §2); the simulator's console does.
+  const [windowOpen, setWindowOpen] = useState<boolean>();
+  useEffect(() => p.env.sim?.onConsole((line) => {
+    if (line.topic === 'access' && /^pairing window (open|closed)$/.test(line.text)) setWindowOpen(line.text.endsWith('open'));
+  }), [p.env.sim]);
   const session = p.connection.session;
   const open = async (mode: ConnectMode) => {
     setSas(undefined);
@@ -90,6 +95,7 @@ export function DevicesScreen(p: Props) {
       </div>
       <p class="hint">Pairing: hold the magnet (on a dev board: the button) for 3 to 10 seconds and release it; the pairing window stays open for a minute.
         Emergency access: hold the magnet for 15 seconds without a break and keep it there while you connect and work.</p>
+      ${windowOpen !== undefined ? html`<p data-test="pairing-window">Pairing window (simulator console): <b>${windowOpen ? 'open' : 'closed'}</b></p>` : null}
       ${session ? html`<p data-test="session-state">Connected to ${session.info.model} (protocol ${session.info.protocol}) with ${session.pattern === 'IK' ? 'the key learned at pairing (IK)' : 'a first-contact handshake (XX)'}.</p>` : null}
       ${sas ? html`<div class="sas" data-test="sas-box">Comparison code <output data-test="sas">${sas}</output>
         <small>The implant shows (console or LED blinks) the same six digits. If they differ, someone is in the middle: disconnect.</small>

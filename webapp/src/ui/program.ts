@@ -6,7 +6,7 @@ import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { CborValue } from '../../../modules/core/cbor.js';
 import { PARAMETER_TABLE } from '../../../modules/therapy/params.js';
 import type { RoleName } from '../programmer/identities.js';
-import { formatValue, gridValues, parameterChoices } from '../programmer/parameters.js';
+import { formatValue, gridValues, isTemporaryOnly, parameterChoices } from '../programmer/parameters.js';
 import type { ParameterValue } from '../programmer/parameters.js';
 import type { Connection } from './app.js';
 import { ActionButton, field, NoticeLine } from './common.js';
@@ -73,7 +73,7 @@ function ClinicianProgramming({ connection }: { connection: Connection }) {
       <div class="params">${choices.filter((c) => MAIN.has(c.name)).map(row)}</div>
       <details><summary>All parameters</summary><div class="params">${choices.filter((c) => !MAIN.has(c.name)).map(row)}</div></details>
       <div class="buttons">
-        <${ActionButton} label=${`Program ${changes.length || ''}`.trim()} kind="primary" action=${() => send('therapy.program')} onError=${fail} disabled=${changes.length === 0} test="program" />
+        <${ActionButton} label=${`Program ${changes.length || ''}`.trim()} kind="primary" action=${() => send('therapy.program')} onError=${fail} disabled=${changes.length === 0 || isTemporaryOnly(edits.mode)} test="program" />
         <${ActionButton} label="Program temporarily" action=${() => send('therapy.program-temporary')} onError=${fail} disabled=${changes.length === 0} test="program-temporary" />
         ${temporary ? html`<${ActionButton} label="End temporary" action=${async () => { await session.call('therapy.end-temporary'); await load(); setNotice({ kind: 'ok', text: 'Back to the permanent parameters.' }); }} onError=${fail} test="end-temporary" />` : null}
         <button onClick=${() => setEdits({})} disabled=${changes.length === 0}>Undo changes</button>
