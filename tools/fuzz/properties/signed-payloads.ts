@@ -50,6 +50,8 @@ function claims(fields: ReadonlyArray<readonly [number, fc.Arbitrary<CborValue>]
 const signed = (payload: CborMap, aad: string) => signSign1(crypto.ed25519, ROOT.secretKey, encodeCbor(payload), { kid: keyIdOf(crypto.sha256, ROOT.publicKey), externalAad: utf8(aad) });
 
 const subject = crypto.x25519.publicKey(new Uint8Array(32).fill(3));
+const ROOT_KID = keyIdOf(crypto.sha256, ROOT.publicKey);
+const PRIOR_REVOKED = new Uint8Array(8).fill(0x5c);
 const cnf = fc.oneof(
   { weight: 6, arbitrary: fc.constant(new Map([[1, new Map<number, CborValue>([[1, 1], [-1, 4], [-2, subject]])]]) as CborValue) },
   { weight: 1, arbitrary: fc.tuple(fc.integer({ min: -3, max: 5 }), fc.integer({ min: -3, max: 8 }), fc.uint8Array({ minLength: 30, maxLength: 33 }))
@@ -66,8 +68,11 @@ const certificateClaims = claims([
 const trustClaims = claims([
   [1, fc.integer({ min: 0, max: 5 })],
   [2, fc.uint8Array({ minLength: 31, maxLength: 33 })],
-  [3, fc.array(fc.uint8Array({ minLength: 7, maxLength: 9 }), { maxLength: 4 })],
+  [3, fc.array(fc.oneof(fc.uint8Array({ minLength: 7, maxLength: 9 }), fc.constant(PRIOR_REVOKED), fc.constant(ROOT_KID)), { maxLength: 4 })],
 ]);
+
+/** A store that already took one update (sequence 2, one revocation), or a fresh one. */
+const priorState = fc.option(fc.constant<TrustState>({ sequence: 2, rotationRoot: undefined, revoked: [PRIOR_REVOKED] }), { freq: 2 });
 
 const manifestClaims = claims([
   [ManifestKey.FORMAT, fc.constantFrom(MANIFEST_FORMAT, 0, 2)],
@@ -105,18 +110,22 @@ export const signedPayloadProperties: readonly FuzzProperty[] = [
     },
   },
   {
-    name: 'trust update claims behind a valid signature: applied only when well formed and rising; refused ones change nothing',
-    property: () => fc.property(trustClaims, (payload) => {
-      let state: TrustState | undefined;
+    name: 'trust update claims behind a valid signature: applied only when well formed, rising, keeping every revocation and a usable root; refused ones change nothing',
+    property: () => fc.property(trustClaims, priorState, (payload, prior) => {
+      let state: TrustState | undefined = prior ?? undefined;
       const trust = new TrustStore(crypto, { roots: [toHex(ROOT.publicKey)], revoked: [] }, { load: () => state, save: (s) => void (state = s) });
       const status = trust.applyUpdate(signed(payload, TRUST_UPDATE_AAD));
+      const before = state;
       if (status === 0) {
         const seq = payload.get(1);
-        if (typeof seq !== 'number' || seq < 1) fail('an update without a rising sequence applied');
+        const revoked = payload.get(3);
+        if (typeof seq !== 'number' || seq <= (prior?.sequence ?? 0)) fail('an update without a rising sequence applied');
+        if (prior && !(Array.isArray(revoked) && revoked.some((r) => r instanceof Uint8Array && toHex(r) === toHex(PRIOR_REVOKED)))) fail('an update that drops a revocation applied');
+        if (Array.isArray(revoked) && revoked.some((r) => r instanceof Uint8Array && toHex(r) === toHex(ROOT_KID)) && !payload.has(2)) fail('an update that leaves no usable root applied');
         return;
       }
       if (status !== AccessStatus.TRUST_UPDATE_REJECTED) fail(`undefined status ${status}`);
-      if (state !== undefined || trust.sequence() !== 0) fail('a refused update was stored');
+      if (state !== before || trust.sequence() !== (prior?.sequence ?? 0)) fail('a refused update was stored');
     }),
   },
   {
