@@ -1,6 +1,6 @@
 // `implant time set [SECONDS|now] --sim URL` and `implant time get`: the implant's trusted wall
-// time (access.time.set: clinician or manufacturer; never below the device's floor, never more
-// than a year ahead of the best time it knows).
+// time (access.time.set: clinician or manufacturer; never back from the time it knows, never more
+// than a year past what the device can vouch for; docs/access-control.md, "Time").
 import { intArg, UsageError } from '../args.js';
 import type { Command } from '../command.js';
 import { PROGRAMMER_FLAGS } from '../sim-client/identity.js';
