@@ -1,7 +1,8 @@
 // Physical presence: the board's button, standing in for the clinical magnet over the implant.
 // A device adapter debounces the GPIO and calls set(); everything else asks this object.
-// Presence is the second factor of high-risk commands, opens the pairing window, and is the
-// only credential of emergency access: an attacker at radio range cannot assert it.
+// Presence is the second factor of high-risk commands; a 3-10 s press opens the pairing window
+// (pairing.ts) and an unbroken 15 s hold arms one emergency session (emergency.ts). An attacker
+// at radio range cannot assert it.
 import type { Clock } from '../core/clock.js';
 
 export type PresenceListener = (held: boolean) => void;

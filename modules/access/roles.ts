@@ -2,7 +2,7 @@
 //   patient       a phone bonded inside a pairing window (its Noise static key is pinned)
 //   clinician     a programmer with a clinician certificate from a manufacturer root
 //   manufacturer  a programmer with a manufacturer certificate (updates, keys, factory)
-//   emergency     anyone present at the device (magnet/button held) without credentials
+//   emergency     anyone at the device without credentials, after an unbroken 15 s hold (emergency.ts)
 // 'device' is a certificate role only: it names the implant's own identity, never a session.
 
 export const ROLES = Object.freeze(['patient', 'clinician', 'manufacturer', 'emergency'] as const);
