@@ -49,6 +49,7 @@ export const BROKEN_VARIANTS: readonly BrokenVariant[] = [
   { name: 'ATR deaf to atrial silence', rules: broken({ atrSilenceFactor: Infinity }), scenario: 'at-standstill', mode: 'DDD', caughtBy: 'mode-switch' },
   { name: 'hysteresis over the sensor rate (the old rule)', rules: broken({ escape: escapeBeforeIssue11 }), scenario: 'hysteresis-exercise', mode: 'VVIR', caughtBy: 'hysteresis' },
   { name: 'slow PMT unnoticed (VA criterion 400 ms)', rules: broken({ pmtVaMs: 400 }), scenario: 'slow-pmt', mode: 'DDD', caughtBy: 'pmt' },
+  { name: 'refractory atrial senses reset PMT detection (the old rule)', rules: broken({ pmtRefractoryResets: true }), scenario: 'pmt-refractory-pacs', mode: 'DDD', caughtBy: 'pmt' },
   { name: 'no ventricular safety pacing', rules: broken({ vspWindowMs: 0 }), scenario: 'crosstalk', mode: 'DDD', caughtBy: 'safety-pacing' },
   { name: 'hysteresis ignored', rules: broken({ escape: (c) => SPEC_RULES.escape({ ...c, params: { ...c.params, hysteresis: 0 } }) }), scenario: 'sinus-bradycardia', mode: 'VVI', set: { hysteresis: 35, lrl: 45 }, caughtBy: 'mode-semantics' },
 ];

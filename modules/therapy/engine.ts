@@ -475,7 +475,10 @@ export class PacingEngine {
     if (noise) return this.emit(t, chamber === 'A' ? 'AN' : 'VN');
     const refractory = t < this.refractoryUntil[chamber] || (chamber === 'A' && !atrialTimed(letters) && this.atrialEvent !== null);
     if (chamber === 'A') this.atrialSinceBoundary = true;
-    if (refractory) return this.emit(t, chamber === 'A' ? 'AR' : 'VR');
+    if (refractory) {
+      if (chamber === 'A' && this.rules.pmtRefractoryResets) this.pmt.reset();
+      return this.emit(t, chamber === 'A' ? 'AR' : 'VR');
+    }
     if (chamber === 'A') this.onAtrialSense(t, letters, sinceLast < uri);
     else this.onVentricularSense(t, letters);
   }

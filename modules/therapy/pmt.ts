@@ -14,6 +14,8 @@ export interface PmtRules {
   readonly pmtVaMs: number;
   /** Largest VA change between consecutive suspect cycles. */
   readonly pmtStabilityMs: number;
+  /** Whether an atrial sense in a refractory period ends the chain (it must not: it is no evidence either way). */
+  readonly pmtRefractoryResets: boolean;
 }
 
 export class PmtDetector {

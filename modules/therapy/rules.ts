@@ -129,6 +129,7 @@ export const SPEC_RULES: TimingRules = Object.freeze({
   pmtCycles: 8,
   pmtVaMs: 450,
   pmtStabilityMs: 20,
+  pmtRefractoryResets: false,
   pmtPvarpMs: 500,
   atrOnsetCount: 8,
   atrSilenceFactor: 1,
