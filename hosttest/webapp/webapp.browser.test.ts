@@ -22,7 +22,7 @@ const PHONE = { width: 360, height: 740 };
 /** What the functions evaluated in the page touch (they run in the browser, typed here without the DOM library). */
 interface PageGlobals {
   localStorage: { setItem(k: string, v: string): void } & Record<string, string>;
-  __implantLive?: { firstMarkerShownAt?: number; shown: { t: number; receivedAt: number; shownAt: number }[] };
+  __implantLive?: { firstMarkerShownAt?: number; shown: { t: number; type: string; receivedAt: number; shownAt: number }[] };
 }
 
 const PRESS_MS = 3500; // held 3 to 10 s and released: opens the pairing window
@@ -84,15 +84,24 @@ async function connect(page: Page): Promise<void> {
   await Promise.race([opened, refused]);
 }
 
-async function rateNear(page: Page, target: number, timeoutMs: number): Promise<number> {
-  const end = Date.now() + timeoutMs;
-  let last = NaN;
-  while (Date.now() < end) {
-    last = Number(await page.locator('[data-test=rate]').textContent());
-    if (Math.abs(last - target) <= 2) return last;
-    await page.waitForTimeout(500);
+/** Markers the strip has drawn (device time, type), oldest first. */
+function drawn(page: Page): Promise<{ t: number; type: string }[]> {
+  return page.evaluate(() => ((globalThis as unknown as PageGlobals).__implantLive?.shown ?? []).map((m) => ({ t: m.t, type: m.type })));
+}
+
+/** Waits for the magnet response to end (a MAG-OFF after the last MAG-ON) and `beats` paces after it; returns their median interval. */
+async function pacedIntervalAfterMagnet(page: Page, beats: number, timeoutMs: number): Promise<number> {
+  for (const end = Date.now() + timeoutMs; Date.now() < end; await page.waitForTimeout(500)) {
+    const markers = await drawn(page);
+    const on = markers.map((m) => m.type).lastIndexOf('MAG-ON');
+    const off = markers.map((m) => m.type).lastIndexOf('MAG-OFF');
+    if (off < 0 || off < on) continue;
+    const paces = markers.slice(off).filter((m) => m.type === 'VP');
+    if (paces.length <= beats) continue;
+    const gaps = paces.slice(1).map((m, i) => m.t - paces[i].t).sort((a, b) => a - b);
+    return gaps[Math.floor(gaps.length / 2)];
   }
-  throw new Error(`marker rate ${last}, expected about ${target}`);
+  throw new Error('no paced beats after the magnet was removed');
 }
 
 describe('web app in Chromium against the simulator (end to end)', function () {
@@ -194,8 +203,13 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await magnet(page, false);
     await tab(page, 'status');
     await page.locator('[data-test=lrl]').getByText('90 ppm').waitFor({ timeout: 10000 });
-    const rate = await rateNear(page, 90, 30000);
-    assert.ok(rate >= 88 && rate <= 92);
+    const interval = await pacedIntervalAfterMagnet(page, 5, 40000);
+    assert.ok(Math.abs(interval - 60000 / 90) <= 15, `paced every ${interval} ms after programming 90 ppm`);
+    const shown = Number(await page.locator('[data-test=rate]').textContent());
+    // Every ventricular event counts (paces and the heart's own beats); VVI 90 allows none slower.
+    assert.ok(shown >= 87, `the strip's ventricular rate reads ${shown}`);
+    await page.click('[data-test=interrogate]');
+    await page.locator('[data-test=mode]').getByText('VVI').waitFor({ timeout: 10000 });
     await shot('07-rate-follows');
   });
 
@@ -303,6 +317,8 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await tab(page, 'status');
     await page.locator('[data-test=rate]').filter({ hasText: /^\d+$/ }).waitFor({ timeout: 20000 });
     await page.waitForTimeout(6500); // one full sweep of the strip
+    await page.click('[data-test=interrogate]');
+    await page.locator('[data-test=mode]').filter({ hasNotText: 'magnet' }).waitFor({ timeout: 10000 });
     await page.screenshot({ path: join(shots, '16-desktop-status.png'), fullPage: true });
   });
 });

@@ -144,7 +144,7 @@ export function LiveView({ session }: { session: ImplantSession }) {
   }, [session]);
   return html`<section class="card">
     <h2>Live markers</h2>
-    <p class="rate">Rate <output data-test="rate">${rate ?? '…'}</output> /min <small data-test="last-marker">${last ?? ''}</small></p>
+    <p class="rate">Ventricular rate <output data-test="rate">${rate ?? '…'}</output> /min <small data-test="last-marker">${last ?? ''}</small></p>
     <div class="strip" ref=${stripRef} data-test="strip"></div>
     <h3>Rate trend</h3>
     <div class="trend" ref=${trendRef} data-test="trend"></div>
