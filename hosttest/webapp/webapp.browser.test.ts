@@ -263,7 +263,26 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await shot('12-audit-verified');
   });
 
+  it('gives emergency access with the magnet held 15 s: interrogation and Pace-Now, nothing else', async () => {
+    await magnet(page, true);
+    await page.waitForTimeout(15500); // EMERGENCY.ARM_HOLD_MS: longer than any pairing press
+    await tab(page, 'devices');
+    await page.click('[data-test=emergency]');
+    await page.locator('[data-test=status]').waitFor({ timeout: 20000 });
+    assert.match((await page.locator('[data-test=link-state]').textContent())!, /Emergency/);
+    await page.locator('[data-test=therapy-state]').filter({ hasNotText: '…' }).waitFor({ timeout: 10000 });
+    await tab(page, 'program');
+    await page.locator('[data-test=program-notice]').getByText(/^Your role may not do this/).waitFor({ timeout: 10000 });
+    await tab(page, 'status');
+    await page.click('[data-test=pace-now]');
+    await page.locator('[data-test=status-notice]').getByText('Pace-Now started').waitFor({ timeout: 10000 });
+    await shot('13-emergency');
+    await magnet(page, false);
+  });
+
   it('measures the marker latency from the device event to the strip', async () => {
+    await useIdentity(page, /Development clinician/);
+    await connect(page);
     await tab(page, 'status');
     await page.locator('[data-test=rate]').filter({ hasText: /^\d+$/ }).waitFor({ timeout: 20000 });
     await page.waitForTimeout(6000);
@@ -276,7 +295,7 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     console.log(`      marker latency: device event -> page ${median(arrival).toFixed(0)} ms median (max ${Math.max(...arrival).toFixed(0)}), -> strip ${median(strip).toFixed(0)} ms median (max ${Math.max(...strip).toFixed(0)})`);
     assert.ok(strip.every((ms) => ms > 0 && ms < 3000), `latencies ${strip.join(', ')}`);
-    await shot('13-live');
+    await shot('14-live');
   });
 
   it('after Ctrl-C and npm start again, reconnects from the stored state; times start to first marker', async () => {
@@ -300,7 +319,7 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     console.log(`      start to first marker on the strip: ${((first - started) / 1000).toFixed(2)} s (simulator boot, page load, IK session, first marker page)`);
     // Third reset within 48 h (new device, the update's restart, this one): safe mode, as the spec demands.
     await page.locator('[data-test=safe-mode]').waitFor({ timeout: 10000 });
-    await shot('14-after-restart-safe-mode');
+    await shot('15-after-restart-safe-mode');
     await magnet(page, true);
     await tab(page, 'status');
     await page.click('[data-test=clear-safe-mode]');
@@ -309,7 +328,7 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await tab(page, 'status');
     await page.locator('[data-test=safe-mode]').waitFor({ state: 'detached', timeout: 10000 });
     assert.notEqual(await page.locator('[data-test=therapy-state]').textContent(), 'SAFE MODE');
-    await shot('15-safe-mode-cleared');
+    await shot('16-safe-mode-cleared');
   });
 
   it('is the same app on a desktop-sized window', async () => {
@@ -319,6 +338,6 @@ describe('web app in Chromium against the simulator (end to end)', function () {
     await page.waitForTimeout(6500); // one full sweep of the strip
     await page.click('[data-test=interrogate]');
     await page.locator('[data-test=mode]').filter({ hasNotText: 'magnet' }).waitFor({ timeout: 10000 });
-    await page.screenshot({ path: join(shots, '16-desktop-status.png'), fullPage: true });
+    await page.screenshot({ path: join(shots, '17-desktop-status.png'), fullPage: true });
   });
 });
