@@ -5,14 +5,14 @@
 // simulator's button for 3.5 s and releases it, which opens the window as a person would.
 import { writeFile } from 'node:fs/promises';
 import { keyIdOf } from '../../../modules/access/key-id.js';
-import { pairingCode, pairingCommitment, PAIRING_NONCE_BYTES } from '../../../modules/access/sas.js';
-import { fromHex, toHex } from '../../../modules/core/bytes.js';
+import { toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
+import { exchangePairingCode, PairingCodeError } from '../../../programmer/pairing-code.js';
 import { publicKeyToPem } from '../../flash/keys.js';
 import type { Command } from '../command.js';
 import { ControlSocket } from '../sim-client/bridge-socket.js';
 import { PROGRAMMER_FLAGS, resolveIdentity, simUrl } from '../sim-client/identity.js';
-import { connectProgrammer, failure, sleep } from '../sim-client/programmer.js';
+import { CommandRefused, connectProgrammer, failure, sleep } from '../sim-client/programmer.js';
 
 /** Held 3 to 10 s and released opens the window (docs/access-control.md, "Pairing"). */
 const PAIRING_PRESS_MS = 3500;
@@ -49,10 +49,10 @@ export const pairCommand: Command = {
       const p = await connectProgrammer(sim, { ...identity, deviceStatic: undefined });
       try {
         const { handshakeHash, deviceStatic } = p.session;
-        const phoneNonce = nobleProvider.randomBytes(PAIRING_NONCE_BYTES);
-        const committed = (await p.run('access.pairing.commit', new Map([['commitment', pairingCommitment(nobleProvider.sha256, handshakeHash, phoneNonce)]]))) as { nonce: string };
-        const code = pairingCode(nobleProvider.sha256, handshakeHash, phoneNonce, fromHex(committed.nonce));
-        await p.run('access.pairing.reveal', new Map([['nonce', phoneNonce]]));
+        const code = await exchangePairingCode(p.session.client, nobleProvider, handshakeHash).catch((error: unknown) => {
+          if (error instanceof PairingCodeError) throw new CommandRefused(`access.pairing.${error.step}`, error.status, null);
+          throw error;
+        });
         const who = (await p.run('access.whoami')) as { role: string; keyId: string };
         for (let waited = 0; deviceCode === undefined && waited < DEVICE_CODE_WAIT_MS; waited += 100) await sleep(100);
         const out = args.flags.out as string | undefined;
