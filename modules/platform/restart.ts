@@ -1,11 +1,12 @@
-// Restarts the device through Moddable's "system" module, which exports nothing: importing it
-// installs globalThis.System (modules/io/system/system.js on the boards, the simulator's own on
-// lin). On esp32 System.restart() never returns. On nrf52 the SDK's restart is an empty function;
-// rather than carry on as if the device had restarted, restart() then throws, so the caller's
-// failure path runs.
-import 'system';
+// Restarts the device through the manifest's "ffi" (modules/platform/native/restart.c:
+// esp_restart on ESP32, NVIC_SystemReset on nRF52), not Moddable's "system" module, whose io
+// manifest links drivers the firmware never uses and whose nRF52 restart does nothing. If the call
+// returns (lin, where nothing can restart), restart() throws so the caller's failure path runs.
+import FFI from 'mc/ffi';
+
+const native = new FFI();
 
 export function restart(): never {
-  (globalThis as unknown as { System: { restart(): void } }).System.restart();
-  throw new Error('restart: System.restart() returned; this port cannot restart from JavaScript');
+  const status = native.implant_restart();
+  throw new Error(`restart: this platform cannot restart (status ${status})`);
 }

@@ -19,6 +19,11 @@ function ota(): Esp32Ota | undefined {
 }
 
 export default class FFI {
+  /** modules/platform/native/restart.c: restarts the board (host-control's restart), never returns. */
+  implant_restart(): number {
+    return requestRestart();
+  }
+
   /** modules/crypto/native/random.c: the boot entropy source on / off (recorded, always 0). */
   implant_entropy_begin = entropyModel.begin;
   implant_entropy_end = entropyModel.end;
