@@ -1,6 +1,6 @@
-// The noble-backed parts every CryptoProvider shares: X25519, Ed25519, ChaCha20-Poly1305 and
-// random bytes. Imports from "noble" only what noble-device-entry.ts exports, so the device
-// bundle links. Never preloaded (it imports noble).
+// The curve, ChaCha20-Poly1305 and random parts of the noble provider (noble-provider.ts), over
+// the subset noble-device-entry.ts exports, which the XS-on-the-host tests also load as a bundle.
+// Host only: the device takes these from native libraries (device-curves.ts).
 import { chacha20poly1305, ed25519, randomBytes, x25519 } from 'noble';
 import { checkAeadSizes, checkCanonicalX25519, X25519_KEY_BYTES } from './checks.js';
 import { CryptoError } from './provider.js';

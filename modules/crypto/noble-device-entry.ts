@@ -1,8 +1,7 @@
-// What the device takes from @noble: the primitives the Moddable SDK lacks. SHA-256, HMAC, HKDF
-// and AES-GCM come from native crypt there (device-native-provider.ts), so they stay out of the
-// device bundle, which saves RAM and the boot-time cost of noble's AES tables. esbuild bundles
-// this file into build/noble.js (tools/flash/bundle-noble.mjs), mapped to the specifier "noble";
-// it is never preloaded (noble keeps scratch buffers and caches at module scope).
+// The primitives the Moddable SDK lacks, from @noble: what the device took from noble before its
+// curves went native (device-curves.ts), kept as the bundle the XS-on-the-host tests load.
+// esbuild bundles this file into build/noble.js (tools/flash/bundle-noble.mjs); never preloaded
+// (noble keeps scratch buffers and caches at module scope). Not in the device image.
 export { chacha20poly1305 } from '@noble/ciphers/chacha.js';
 export { x25519, ed25519 } from '@noble/curves/ed25519.js';
 export { randomBytes } from '@noble/hashes/utils.js';
