@@ -21,7 +21,7 @@ const WORDS: Readonly<Record<number, string>> = Object.freeze({
   [Status.INTERNAL_ERROR]: 'The implant failed to carry this out.',
   [Status.UNKNOWN_PEER]: 'The implant does not know this programmer: pair first, or load a clinician certificate.',
   [Status.PATTERN_NOT_ALLOWED]: 'The implant is not open for pairing. Hold the magnet (button) for 3 to 10 seconds and release it, then connect within a minute.',
-  [Status.AUTH_FAILED]: 'The secure handshake failed: the implant did not prove it is the one this programmer knows.',
+  [Status.AUTH_FAILED]: 'The secure handshake failed: either the implant is not the one this programmer knows, or it does not accept this programmer\'s key or certificate (it answers both alike).',
   [Status.UNEXPECTED_MESSAGE]: 'The implant did not expect that message.',
   [Status.FRAMING_ERROR]: 'The radio link garbled a message.',
   [Status.TIMEOUT]: 'The session timed out. Connect again.',

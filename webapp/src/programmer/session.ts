@@ -37,7 +37,7 @@ export interface OpenOptions {
   readonly pair?: boolean;
 }
 
-const DIFFERENT = 'A different implant answered: it does not hold the key this programmer remembers for this device. Check which implant you are next to; forget the device only if it was replaced or re-flashed.';
+const DIFFERENT = 'The implant refused the session. Either a different implant answered (it does not hold the key this programmer remembers for this device), or this implant does not accept the loaded key or certificate: an implant gives both the same answer, so a stranger cannot probe it. Check which implant you are next to and which identity is loaded; forget the device only if it was replaced or re-flashed.';
 
 function asSessionError(error: unknown, pattern: 'IK' | 'XX'): SessionError {
   if (error instanceof SessionError) return error;
