@@ -22,12 +22,12 @@ export interface ProgrammerIdentity {
   readonly certificate: Uint8Array;
 }
 
-/** A programmer key pair and its certificate from the board's root (seeded, so reproducible). */
-export function programmerIdentity(role: CertRole, seed = 5): ProgrammerIdentity {
+/** A programmer key pair and its certificate from the board's root, or `issuer` (seeded, so reproducible). */
+export function programmerIdentity(role: CertRole, seed = 5, issuer: KeyPair = ROOT): ProgrammerIdentity {
   const prng = new Prng(seed);
   const secretKey = prng.bytes(32);
   const staticKey = { secretKey, publicKey: crypto.x25519.publicKey(secretKey) };
-  const certificate = issueCertificate(crypto, ROOT, {
+  const certificate = issueCertificate(crypto, issuer, {
     role, subjectKey: staticKey.publicKey, serial: prng.bytes(8), notBefore: 0, notAfter: 4_000_000_000,
   });
   return { staticKey, certificate };

@@ -17,6 +17,7 @@ import { openManifest } from '../../modules/bootloader/signed-manifest.js';
 import { Stager } from '../../modules/bootloader/stager.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { TrustStore } from '../../modules/access/trust-store.js';
+import type { TrustConfig } from '../../modules/access/trust-store.js';
 import type { FlashArea } from '../../modules/core/flash-area.js';
 import type { EnergyMeter } from '../../modules/access/energy.js';
 import { meteredCrypto } from '../../modules/access/metered-crypto.js';
@@ -39,7 +40,7 @@ import type { Pace } from './local-worker.js';
 const service = (name: string) => JSON.parse(readFileSync(new URL(`../../modules/ble/bleservices/${name}.json`, import.meta.url), 'utf8')) as ServiceJson;
 
 const BLOCK = 4096;
-/** Storage: 4 blocks of records, 6 of audit log. Banks: 5 blocks each. Boot record: 2 blocks. */
+/** Storage: 4 blocks of records, 6 of audit log. Banks: 5 blocks each unless told. Boot record: 2 blocks. */
 const RECORD_BLOCKS = 4;
 const AUDIT_BLOCKS = 6;
 const BANK_BLOCKS = 5;
@@ -73,6 +74,10 @@ export interface BoardOptions {
   readonly seed?: number;
   /** Charges every crypto operation the firmware runs to this meter (the flood tests). */
   readonly meter?: EnergyMeter;
+  /** Blocks of each bank (default 5): room for a bigger image. */
+  readonly bankBlocks?: number;
+  /** The trust anchors the firmware and bootloader are built with (default TRUST, the fixture's root). */
+  readonly trust?: TrustConfig;
 }
 
 export class SimBoard {
@@ -83,20 +88,24 @@ export class SimBoard {
   /** Makes opening the storage flash throw, as a missing partition does. */
   storageFails = false;
   private readonly prng: Prng;
+  private readonly bankBlocks: number;
+  private readonly trust: TrustConfig;
 
   constructor(readonly options: BoardOptions = {}) {
     this.prng = new Prng(options.seed ?? 0x1a9);
-    if (options.banks) this.bankFlash = new NorFlash({ size: (2 * BANK_BLOCKS + 2) * BLOCK, eraseSize: BLOCK, writeSize: 4 });
+    this.bankBlocks = options.bankBlocks ?? BANK_BLOCKS;
+    this.trust = options.trust ?? TRUST;
+    if (options.banks) this.bankFlash = new NorFlash({ size: (2 * this.bankBlocks + 2) * BLOCK, eraseSize: BLOCK, writeSize: 4 });
   }
 
   get banks(): readonly [FlashArea, FlashArea] {
     if (!this.bankFlash) throw new Error('this board has no banks');
-    return [sliceArea(this.bankFlash, 0, BANK_BLOCKS), sliceArea(this.bankFlash, BANK_BLOCKS, BANK_BLOCKS)];
+    return [sliceArea(this.bankFlash, 0, this.bankBlocks), sliceArea(this.bankFlash, this.bankBlocks, this.bankBlocks)];
   }
 
   get bootArea(): FlashArea {
     if (!this.bankFlash) throw new Error('this board has no banks');
-    return sliceArea(this.bankFlash, 2 * BANK_BLOCKS, 2);
+    return sliceArea(this.bankFlash, 2 * this.bankBlocks, 2);
   }
 
   /** Factory programming: the package's image, complete and trusted, in bank `slot`. */
@@ -138,7 +147,7 @@ export class SimBoard {
       clock,
       crypto,
       resetReason: 'power-on',
-      trust: TRUST,
+      trust: this.trust,
       createTherapyWorker: () => {
         if (this.workerFails) throw new Error('worker: module did not finish loading');
         worker = new LocalTherapyWorker(clock, paces);
@@ -168,7 +177,7 @@ export class SimBoard {
 
   /** The update keys of the built-in trust root, as the bootloader and the firmware see them. */
   private keys() {
-    return updateKeysFrom(new TrustStore(nobleProvider, TRUST, { load: () => undefined, save: () => {} }));
+    return updateKeysFrom(new TrustStore(nobleProvider, this.trust, { load: () => undefined, save: () => {} }));
   }
 
   /** The stage-2 bootloader: verifies the banks with the built-in root and writes its decision. */

@@ -2,22 +2,21 @@
 // chunks with a window of requests in flight, a progress bar, resume after a lost link, then
 // activation and the trial boot. Two targets (this host has no BLE central):
 // --sim ws://HOST:PORT  the running simulator (`npm start`) over its bridge (sim-client/ota-bridge.ts);
-// --local               a simulated implant in this process, reached over the host BLE shim
-//                       through the real GATT adapter and secure channel (host/fixtures/update-world.ts),
-//                       trusting --root, with a factory image 0.0.1 signed by a throwaway key of its own.
+// --local               the assembled firmware on a simulated board in this process (host/board/sim-board.ts),
+//                       reached over the host BLE shim, built trusting --root and a throwaway factory key
+//                       that signs its factory image 0.0.1 and this session's manufacturer certificate.
 import { readFile } from 'node:fs/promises';
-import { TrustStore } from '../../../modules/access/trust-store.js';
-import type { TrustState } from '../../../modules/access/ports.js';
 import { keyIdOf } from '../../../modules/access/key-id.js';
-import { equalBytes, toHex } from '../../../modules/core/bytes.js';
+import { toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
 import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../../modules/bootloader/identity.js';
-import { updateKeysFrom } from '../../../modules/bootloader/keys.js';
 import { versionText } from '../../../modules/bootloader/manifest.js';
 import { OtaError, sendUpdate } from '../../../programmer/ota-client.js';
 import { buildPackage, splitPackage } from '../../../modules/bootloader/package.js';
-import { bleWorld } from '../../../host/fixtures/update-world.js';
 import type { SimulatedCentral } from '../../../host/ble/radio.js';
+import { run, settle } from '../../../host/board/drive.js';
+import { programmerIdentity, programmerSession } from '../../../host/board/programmer-session.js';
+import { SimBoard } from '../../../host/board/sim-board.js';
 import { parsePublicKeyPem } from '../../flash/keys.js';
 import { intArg, UsageError } from '../args.js';
 import type { Parsed } from '../args.js';
@@ -28,6 +27,8 @@ import { Exit, failure } from '../sim-client/programmer.js';
 import { progressBar } from '../sim-client/progress.js';
 
 const BLOCK = 4096;
+/** Virtual time the in-process transfer may take. */
+const TRANSFER_LIMIT_MS = 3_600_000;
 
 async function viaBridge(args: Parsed, io: CliIO, pkg: Uint8Array, dropAt: number | undefined): Promise<number> {
   const json = args.flags.json === true;
@@ -68,54 +69,70 @@ export const otaCommand: Command = {
     const dropAt = f['drop-at'] === undefined ? undefined : intArg('drop-at', f['drop-at'] as string, 1, 0xffffffff);
     if (f.sim !== undefined) return viaBridge(args, io, new Uint8Array(await readFile(args.positionals[0])), dropAt);
     if (typeof f.root !== 'string') throw new UsageError('--root is required');
-    const board = (f.class as string | undefined) ?? 'esp32';
-    if (board !== 'esp32' && board !== 'nrf52') throw new UsageError('--class must be esp32 or nrf52');
+    const cls = (f.class as string | undefined) ?? 'esp32';
+    if (cls !== 'esp32' && cls !== 'nrf52') throw new UsageError('--class must be esp32 or nrf52');
     const crypto = nobleProvider;
     const root = parsePublicKeyPem(await readFile(f.root, 'utf8'));
     if (root.type !== 'ed25519') throw new UsageError('--root must be an Ed25519 public key');
     const pkg = new Uint8Array(await readFile(args.positionals[0]));
     const size = splitPackage(pkg).image.length;
 
-    // The simulated device: trusts --root (slot 0) and its own factory key (slot 1).
+    // The simulated board: built trusting --root (slot 0) and a throwaway factory key of this run
+    // (slot 1), which signs its factory image 0.0.1 and the manufacturer certificate of this session.
     const factoryKey = crypto.randomBytes(32);
-    const factoryPublic = crypto.ed25519.publicKey(factoryKey);
-    let saved: TrustState | undefined;
-    const trust = new TrustStore(crypto, { roots: [toHex(root.publicKey), toHex(factoryPublic)], revoked: [] }, { load: () => saved, save: (s) => void (saved = s) });
-    const vendorId = uuidBytes(IMPLANT_VENDOR_UUID)!, classId = uuidBytes(BOARD_CLASS_UUIDS[board])!;
-    const factory = buildPackage(crypto, { secretKey: factoryKey, kid: keyIdOf(crypto.sha256, factoryPublic) },
-      { vendorId, classId, version: [0, 0, 1], securityCounter: 0 }, new Uint8Array(BLOCK).fill(0xa5));
-    factoryKey.fill(0);
-    const w = bleWorld({
-      keys: updateKeysFrom(trust), factory, vendorId, classId,
-      layout: { name: board, geometry: { eraseSize: BLOCK, writeSize: board === 'esp32' ? 16 : 4 }, bankBlocks: Math.ceil(size / BLOCK) + 1, storageBlocks: 3 },
-      roleOf: (key, programmers) => (equalBytes(key, programmers.manufacturer) ? 'manufacturer' : 'clinician'),
+    const factory = { secretKey: factoryKey, publicKey: crypto.ed25519.publicKey(factoryKey) };
+    const board = new SimBoard({
+      banks: true, board: cls, bankBlocks: Math.ceil(size / BLOCK) + 1,
+      trust: { roots: [toHex(root.publicKey), toHex(factory.publicKey)], revoked: [] },
     });
-    w.setSelfTest(f['fail-self-test'] !== true);
-    await w.boot();
+    board.install(buildPackage(crypto, { secretKey: factoryKey, kid: keyIdOf(crypto.sha256, factory.publicKey) },
+      { vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!, classId: uuidBytes(BOARD_CLASS_UUIDS[cls])!, version: [0, 0, 1], securityCounter: 0 },
+      new Uint8Array(BLOCK).fill(0xa5)), 0);
+    const manufacturer = programmerIdentity('manufacturer', 5, factory);
+    factoryKey.fill(0);
+    let b = board.boot();
+    await run(b.clock, 1000);
+    b.button(true); // the technician holds the magnet: ota.begin and ota.activate need presence
 
     const centrals: SimulatedCentral[] = [];
     let dropped = false;
     let last = 0;
     const progress = progressBar(f.json === true);
     try {
-      const { resumes } = await sendUpdate(pkg, {
-        connect: () => w.connect('manufacturer', centrals),
+      const { resumes } = await settle(b.clock, sendUpdate(pkg, {
+        connect: async () => {
+          for (const old of centrals.splice(0)) old.disconnect(); // one programmer at a time
+          const s = await programmerSession(b, manufacturer);
+          centrals.push(s.central);
+          return s.client;
+        },
         onProgress: (p) => {
           last = p.committed;
           progress.show(p.committed, p.size, p.resumes);
           if (dropAt !== undefined && !dropped && p.committed >= dropAt) {
             dropped = true;
             centrals.at(-1)?.disconnect();
-            w.clock.advance(0);
           }
         },
-      });
+      }), TRANSFER_LIMIT_MS);
       progress.end();
-      w.clock.advance(1000); // the device restarts after its activation reply
-      const outcome = w.dev.restartRequested ? await w.boot() : 'not-restarted';
-      if (outcome === 'reverted') await w.boot();
-      const m = w.running.choice.manifest?.manifest;
-      const result = { sent: size, resumes, trial: outcome, running: m ? versionText(m.version) : null, securityCounter: w.running.counter.read() };
+      await run(b.clock, 1000); // the device restarts after its activation reply
+      let outcome = 'not-restarted';
+      if (b.restarts > 0) {
+        b.firmware.stop();
+        board.workerFails = f['fail-self-test'] === true; // the new image's therapy machine does not come up
+        b = board.boot();
+        outcome = (await settle(b.clock, b.firmware.trial)) ?? 'not-on-trial';
+        if (outcome === 'reverted') {
+          await run(b.clock, 1000);
+          b.firmware.stop();
+          board.workerFails = false;
+          b = board.boot(); // the revert's restart into the old image
+          await settle(b.clock, b.firmware.trial);
+        }
+      }
+      const running = b.firmware.update!.status().runningVersion;
+      const result = { sent: size, resumes, trial: outcome, running: running ? versionText(running) : null, securityCounter: b.firmware.storage!.counters.get('security') };
       io.out(f.json ? JSON.stringify(result) : `sent ${size} bytes (${resumes} resume${resumes === 1 ? '' : 's'}); trial ${outcome}; device runs ${result.running}, security counter ${result.securityCounter}`);
       return outcome === 'confirmed' ? 0 : 1;
     } catch (error) {
@@ -123,6 +140,8 @@ export const otaCommand: Command = {
       if (!(error instanceof OtaError)) throw error;
       io.out(f.json ? JSON.stringify({ sent: last, refused: error.code, status: error.status }) : `device refused the update: ${error.code} (status ${error.status})`);
       return 1;
+    } finally {
+      b.firmware.stop();
     }
   },
 };
