@@ -47,6 +47,14 @@ describe('SBOM (CycloneDX)', function () {
     assert.match(prop(bom.components.find((x) => fullName(x) === 'esbuild')!, 'implant:ships-in') ?? '', /build tool/);
   });
 
+  it('puts no npm package in the device image while the manifest keeps noble out of it', () => {
+    const manifest = JSON.parse(readFileSync(new URL('manifest.json', root), 'utf8')) as { modules: Record<string, unknown> };
+    const excluded = (manifest.modules['~'] as string[]).includes('./modules/crypto/noble-device-entry');
+    const inDevice = bom.components.filter((c) => /device image/.test(prop(c, 'implant:ships-in') ?? '') && !c['bom-ref'].match(/^[a-z0-9-]+$/));
+    if (excluded) assert.deepEqual(inDevice.map(fullName), []);
+    else assert.ok(inDevice.some((c) => c.group === '@noble'), 'the device bundles noble but the SBOM does not say so');
+  });
+
   it('names the parts no lockfile lists, with supplier, licence and version', () => {
     for (const ref of ['moddable-sdk', 'xs-engine', 'esp-idf', 'freertos', 'nimble', 'nrf5-sdk', 'softdevice-s140']) {
       const c = bom.components.find((x) => x['bom-ref'] === ref);

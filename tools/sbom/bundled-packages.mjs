@@ -1,6 +1,7 @@
 // Which npm packages each shipped bundle really contains, read from esbuild's metafile: the
-// device's noble module (tools/flash/bundle-noble.mjs) and the web app (webapp/). A package in
-// the lockfile that no bundle pulls in is a build tool, not part of what ships.
+// device's noble module (tools/flash/bundle-noble.mjs), but only while manifest.json maps it
+// into the device build (since the device's curves went native it does not), and the web app
+// (webapp/). A package in the lockfile that no bundle pulls in is a host or build tool.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { build } from 'esbuild';
@@ -41,9 +42,17 @@ async function webMetafile(root) {
   return result.metafile;
 }
 
+/** Whether manifest.json maps the generated noble bundle (build/noble.js) into the device image. */
+function deviceTakesNoble(root) {
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+  const maps = [manifest.modules, ...Object.values(manifest.platforms ?? {}).map((p) => p.modules)].filter(Boolean);
+  return maps.some((m) => Object.values(m).flat().some((path) => typeof path === 'string' && path.includes('build/noble')));
+}
+
 /** Package name → the images it ships in ('device image', 'web app'). */
 export async function bundledPackages(root) {
-  const images = [['device image', (await bundleNoble()).metafile], ['web app', await webMetafile(root)]];
+  const images = [['web app', await webMetafile(root)]];
+  if (deviceTakesNoble(root)) images.unshift(['device image', (await bundleNoble()).metafile]);
   const shipped = new Map();
   for (const [image, metafile] of images) {
     for (const name of packagesOf(root, metafile)) shipped.set(name, [...(shipped.get(name) ?? []), image]);
