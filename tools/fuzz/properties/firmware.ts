@@ -13,9 +13,12 @@ import { AccessStatus } from '../../../modules/access/status.js';
 import { UpdateStatus } from '../../../modules/bootloader/status.js';
 import { Status } from '../../../modules/channel/status.js';
 import { TherapyStatus } from '../../../modules/therapy/status.js';
+import { EMERGENCY } from '../../../modules/access/principal.js';
+import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
 import { SimulatedCentral } from '../../../host/ble/radio.js';
 import { run, settle } from '../../../host/board/drive.js';
-import { programmerIdentity, programmerSession } from '../../../host/board/programmer-session.js';
+import { openSession, programmerIdentity, programmerSession, provision } from '../../../host/board/programmer-session.js';
+import { pair, phoneSession } from '../../../host/board/phone-session.js';
 import { SimBoard } from '../../../host/board/sim-board.js';
 import type { Booted } from '../../../host/board/sim-board.js';
 import { cborValue } from '../../../host/fixtures/cbor-arbitrary.js';
@@ -27,8 +30,8 @@ import { argsFor } from './schema-values.js';
 const STATUS_CODES = new Set<number>([Status, AccessStatus, TherapyStatus, UpdateStatus].flatMap((table) => Object.values(table)));
 
 /** Every pace so far falls on one fixed interval after the first: therapy was not disturbed. */
-function checkPaceSchedule(b: Booted): void {
-  const v = b.paces.filter((p) => p.chamber === 'V');
+function checkPaceSchedule(b: Booted, since = 0): void {
+  const v = b.paces.filter((p) => p.chamber === 'V' && p.t >= since);
   if (v.length < 3) return;
   const interval = v[1].t - v[0].t;
   for (let i = 2; i < v.length; i++) {
@@ -58,40 +61,86 @@ function requestFor(specs: readonly CommandSpec[]): fc.Arbitrary<{ name: string;
   );
 }
 
+type SessionRole = 'clinician' | 'manufacturer' | 'patient' | 'emergency';
+
+/** Long enough after the pairing press for the magnet response (asynchronous pacing) to end. */
+const MAGNET_SETTLE_MS = 15_000;
+
+/**
+ * Opens a session as `role` the way that role gets one: a certificate (clinician, manufacturer);
+ * a phone paired once in a pairing window (patient); or, for emergency, the unbroken hold that
+ * arms one session for a peer without a credential, kept held (releasing ends its rights).
+ * Resolves with the session and the time from which the pace schedule must stay fixed.
+ */
+async function openAs(b: Booted, role: SessionRole, state: { provisioned?: boolean }) {
+  if (role === 'clinician' || role === 'manufacturer') return { session: await programmerSession(b, programmerIdentity(role, role === 'clinician' ? 5 : 6)), since: 0 };
+  const secretKey = new Uint8Array(32).fill(role === 'patient' ? 0x51 : 0xe3);
+  const peer = { secretKey, publicKey: nobleProvider.x25519.publicKey(secretKey) };
+  if (!state.provisioned) {
+    await provision(b);
+    state.provisioned = true;
+  }
+  if (role === 'patient') {
+    // Paired first, and again whenever the bond is gone (a fuzzed access.unbond-self removes it).
+    const session = await phoneSession(b, peer, 'IK').catch(async () => {
+      await pair(b, peer);
+      await run(b.clock, MAGNET_SETTLE_MS, 1000);
+      return phoneSession(b, peer, 'IK');
+    });
+    return { session, since: b.clock.now() };
+  }
+  b.button(false);
+  await run(b.clock, 1000, 100);
+  b.button(true);
+  await run(b.clock, EMERGENCY.ARM_HOLD_MS + 500, 100);
+  return { session: await openSession(b, 'IK', { staticKey: peer, certificate: new Uint8Array(0) }), since: Infinity };
+}
+
 /**
  * Every registered command, with schema-generated arguments, in one session of `role` kept open
  * across cases (reopened when the device ends it, as a programmer would). Without the magnet the
- * pace schedule must not move at all; with it held (from the session's start, never released, so
- * no pairing window opens) programming may succeed and only the runaway limit must hold.
+ * pace schedule must not move at all; with it held (clinician: from the session's start, never
+ * released, so no pairing window opens; emergency: the arming hold) programming or Pace-Now may
+ * change pacing, and only the runaway limit must hold.
  */
-function commandProperty(role: 'clinician' | 'manufacturer', magnet: boolean): FuzzProperty {
+function commandProperty(role: SessionRole, magnet: boolean): FuzzProperty {
   return {
     name: magnet
       ? `firmware commands as ${role} with the magnet held: any command, any arguments: a defined status, never a pace above the runaway limit`
       : `firmware commands as ${role}: every registered command, any arguments: a defined status, pacing untouched`,
     property: () => {
-      const b = new SimBoard().boot();
+      let b = new SimBoard().boot();
       const specs = b.firmware.dispatcher!.specs();
-      let open: Awaited<ReturnType<typeof programmerSession>> | undefined;
+      let state: { provisioned?: boolean } = {};
+      let open: { session: Awaited<ReturnType<typeof openSession>>; since: number } | undefined;
       return fc.asyncProperty(requestFor(specs), async (request) => {
-        if (!open?.central.connected) {
+        if (!open?.session.central.connected) {
           for (let waited = 0; !b.radio.advertising?.connectable && waited < 7_200_000; waited += 60_000) await run(b.clock, 60_000, 1000);
-          open = await programmerSession(b, programmerIdentity(role, role === 'clinician' ? 5 : 6));
-          if (magnet) {
+          open = await openAs(b, role, state).catch(async () => {
+            // Fuzzed commands can leave this identity without a way back in (its bond removed and
+            // the lockout running after the failed reconnects): go on with a fresh board.
+            checkPaceSchedule(b, open?.since ?? Infinity);
+            b.firmware.stop();
+            b = new SimBoard().boot();
+            state = {};
+            await run(b.clock, 1000);
+            return openAs(b, role, state);
+          });
+          if (magnet && role === 'clinician') {
             b.button(true);
             await run(b.clock, 200);
           }
         }
         let response;
         try {
-          response = await settle(b.clock, open.client.request(request.name, request.args));
+          response = await settle(b.clock, open.session.client.request(request.name, request.args));
         } catch {
-          // The device may end a session (too many refused frames, idle): a defined end, not a failure.
-          open.central.disconnect();
+          // The device may end a session (too many refused frames, idle, emergency time): a defined end, not a failure.
+          open.session.central.disconnect();
           return;
         }
         if (!STATUS_CODES.has(response.status)) fail(`${request.name}: undefined status ${response.status}`);
-        if (!magnet) return checkPaceSchedule(b);
+        if (!magnet) return checkPaceSchedule(b, open.since);
         await run(b.clock, 2000, 50);
         checkRunaway(b);
       });
@@ -147,4 +196,6 @@ export const firmwareProperties: readonly FuzzProperty[] = [
   commandProperty('clinician', false),
   commandProperty('manufacturer', false),
   commandProperty('clinician', true),
+  commandProperty('patient', false),
+  commandProperty('emergency', true),
 ];
