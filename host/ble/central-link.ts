@@ -2,7 +2,7 @@
 // characteristic, notifications of the response characteristic come back.
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import type { FragmentLink } from '../../programmer/client.js';
-import type { SimulatedCentral } from '../../host/ble/radio.js';
+import type { SimulatedCentral } from './radio.js';
 
 export function centralLink(central: SimulatedCentral): FragmentLink {
   return {
