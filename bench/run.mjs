@@ -6,10 +6,11 @@
 // xs_heap_slots: live slots after setup and the first call, following a full collection,
 //   relative to the freshly loaded bundle (so tables built on first use count).
 // *_ns_per_op: best of 3 timed loops; wall time, so it varies from run to run.
-// Curve figures depend on noble's base-point window; the default is the devices' setting
-// (createDeviceProvider in modules/crypto/device-native-provider.ts; docs/memory.md).
+// The pure-JS curve rows depend on noble's base-point window; the default is 1 (no tables), the
+// smallest-memory setting. The device itself runs native curves: its figures are the device_js
+// rows (bench/cases/device-js.ts, docs/crypto.md).
 // Usage: node bench/run.mjs [--window N] [case-or-file ...]
-//   (a filter, or a window other than the devices', prints results without writing the file)
+//   (a filter, or a window other than 1, prints results without writing the file)
 import { readdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { createContext, runInContext } from 'node:vm';
@@ -19,7 +20,7 @@ import { requireWorker, startWorker } from '../host/xs/xsnap.mjs';
 const XS_LOOP_COMPUTRONS = 3e7; // ~0.1 s per timed loop on a desktop core
 const NODE_LOOP_MS = 100;
 const REPEATS = 3;
-/** noble's base-point window on the devices (no tables): keep in step with DEFAULT_DEVICE_WINDOW. */
+/** noble's base-point window for the pure-JS rows (no tables; docs/memory.md). */
 export const DEVICE_WINDOW = 1;
 
 function caseFiles() {
