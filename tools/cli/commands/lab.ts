@@ -9,7 +9,10 @@
 import { fromHex, toHex, utf8 } from '../../../modules/core/bytes.js';
 import { encodeCbor } from '../../../modules/core/cbor.js';
 import { MessageType, Reassembler } from '../../../modules/channel/framing.js';
+import { GattLink } from '../../../host/bridge/gatt-link.js';
 import type { GattCall, GattPort } from '../../../host/bridge/gatt-link.js';
+import { fullUuid } from '../../../host/bridge/protocol.js';
+import { IMPLANT_GATT } from '../../../modules/ble/gatt-layout.js';
 import type { GattEvent } from '../../../host/bridge/protocol.js';
 import { openSession } from '../../../host/bridge/session.js';
 import { WallClock } from '../../../host/shims/host/wall-clock.js';
@@ -92,36 +95,32 @@ async function sniff(sim: string, args: Parameters<typeof resolveIdentity>[0]) {
   };
 }
 
-/** Writes recorded frames to the device in a new connection; returns the alerts it sent and whether a reply came. */
+/** Writes recorded frames to the device in a new connection; returns the messages it answered with. */
 async function replayFrames(sim: string, frames: Captured[]) {
   const socket = await BridgeSocket.open(sim);
-  const messages: { type: number; body: Uint8Array }[] = [];
-  const reassembler = new Reassembler({ clock: new WallClock(), onMessage: (m) => messages.push(m), onError: () => {} });
-  let disconnected = false;
-  socket.onEvent((event) => {
-    if (event.event === 'notification') reassembler.push(fromHex(event.value));
-    else if (event.event === 'disconnected') disconnected = true;
-  });
   const deadline = Date.now() + 5000;
+  let link: GattLink;
   for (;;) {
     try {
-      await socket.call({ op: 'connect' });
+      link = await GattLink.open(socket);
       break;
     } catch (error) {
       if (Date.now() > deadline) throw error;
       await sleep(250);
     }
   }
-  const { services } = (await socket.call({ op: 'discover' })) as { services: { uuid: string; characteristics: { uuid: string; properties: string[] }[] }[] };
-  const response = services.flatMap((s) => s.characteristics.map((c) => ({ service: s.uuid, ...c }))).find((c) => c.properties.includes('notify'))!;
-  await socket.call({ op: 'mtu', mtu: 517 });
-  await socket.call({ op: 'subscribe', service: response.service, characteristic: response.uuid });
+  const messages: { type: number; body: Uint8Array }[] = [];
+  const reassembler = new Reassembler({ clock: new WallClock(), onMessage: (m) => messages.push(m), onError: () => {} });
+  let disconnected = false;
+  link.listen((fragment) => reassembler.push(fragment, link.mtu), () => void (disconnected = true));
   for (const f of frames) {
     if (disconnected) break;
-    await socket.call({ op: 'write', service: response.service, characteristic: f.characteristic, value: toHex(f.value), withResponse: true }).catch(() => {});
+    if (f.characteristic === fullUuid(IMPLANT_GATT.otaData)) link.writeBulk(f.value);
+    else link.write(f.value);
     await sleep(50);
   }
   await sleep(500);
+  await link.close();
   socket.close();
   return { messages, disconnected };
 }
