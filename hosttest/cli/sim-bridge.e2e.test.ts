@@ -255,11 +255,13 @@ describe('radio-level admission over the bridge (end to end)', function () {
     assert.equal((await cli('keygen', '--kind', 'programmer', '--out', stranger)).code, 0);
     const ids = (await (await fetch(`http://127.0.0.1:${sim.port}/api/dev-identities`)).json()) as { device: { publicKey: string } };
     writeFileSync(join(dir, 'device.hex'), ids.device.publicKey);
+    const from = sim.lines.length;
     for (let i = 0; i < 3; i++) {
       const r = await cli('whoami', '--sim', sim.url, '--key', `${stranger}.key.pem`, '--device-key', join(dir, 'device.hex'), '--json');
       assert.equal(r.code, 4, r.err);
     }
-    await new Promise((r) => setTimeout(r, 500)); // the device handles the last link loss, then stops advertising
+    // The device says when it stops advertising (after it has handled the last link loss): wait for that line, not for a time.
+    await sim.waitFor((l) => sim.lines.indexOf(l) >= from && l.topic === 'radio' && /^not advertising/.test(l.text), 15_000);
     const connect = () => new Promise<any>((resolve) => {
       const ws = new WebSocket(`${sim.url}/bridge`);
       ws.once('open', () => ws.send(JSON.stringify({ id: 1, op: 'connect' })));
