@@ -4,6 +4,7 @@
 // its own thread, which a virtual-clock test cannot drive; this keeps every test exact.
 import type { Clock } from '../../modules/core/clock.js';
 import type { Chamber } from '../../modules/therapy/markers.js';
+import type { PaceTimer } from '../../modules/therapy/pace-timer.js';
 import { TherapyService } from '../../modules/therapy/service.js';
 import type { WorkerPort } from '../../modules/therapy-control/supervisor.js';
 
@@ -18,8 +19,15 @@ export class LocalTherapyWorker implements WorkerPort {
   readonly service: TherapyService;
   private alive = true;
 
-  constructor(private readonly clock: Clock, paces: Pace[]) {
-    this.service = new TherapyService(clock, { pace: (chamber) => this.alive && paces.push({ t: clock.now(), chamber, by: 'worker' }) }, (message) => {
+  /** `paceTimer`: the board's pace timer; once the machine is dead its calls stop, but a pulse it armed still goes out. */
+  constructor(private readonly clock: Clock, paceTimer: PaceTimer) {
+    const gated: PaceTimer = {
+      arm: (chamber, at, amplitude, width) => !this.alive || paceTimer.arm(chamber, at, amplitude, width),
+      cancel: (chamber) => !this.alive || paceTimer.cancel(chamber),
+      poll: () => void (this.alive && paceTimer.poll()),
+      listen: (handler) => paceTimer.listen((chamber, t) => this.alive && handler(chamber, t)),
+    };
+    this.service = new TherapyService(clock, { paceTimer: gated }, (message) => {
       if (!this.alive) return;
       const copy = structuredClone(message);
       clock.setTimeout(() => this.onmessage?.(copy), 0);
@@ -36,7 +44,7 @@ export class LocalTherapyWorker implements WorkerPort {
     this.crash();
   }
 
-  /** The machine aborts (an unhandled exception on the device): no more paces, beats or answers. */
+  /** The machine aborts (an unhandled exception on the device): no more arms, beats or answers. */
   crash(): void {
     this.alive = false;
     this.service.stop();

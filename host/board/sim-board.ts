@@ -2,7 +2,10 @@
 // place the firmware is wired): virtual clock, NOR flash that outlives reboots, seeded crypto
 // (optionally charged to an energy meter), the in-process therapy machine, the real GATT adapter
 // on the BLE shim's simulated radio, and optionally two firmware banks with a boot record. Each
-// boot() is a power-on: fresh RAM (clock, radio, therapy machine), the same flash.
+// boot() is a power-on: fresh RAM (clock, radio, therapy machine), the same flash. As on the
+// boards, every flash erase and program stalls the CPU for its datasheet time (cpu-stall.ts),
+// and paces come from the hardware pace timer (the device adapter over the mc/ffi shim), which
+// keeps its times through a stall.
 import { readFileSync } from 'node:fs';
 import { toHex } from '../../modules/core/bytes.js';
 import { ImplantGattServer } from '../../modules/ble/device-gatt.js';
@@ -31,9 +34,16 @@ import { resetBleRadio } from '../ble/radio.js';
 import type { BleRadio, ServiceJson } from '../ble/radio.js';
 import { ROOT } from '../fixtures/update-fixture.js';
 import { Prng } from '../lib/prng.js';
-import { virtualHost } from '../shims/host-control.js';
+import { virtualHost, watchPaces } from '../shims/host-control.js';
+import { CpuStall, ESP32_FLASH, NRF52840_FLASH } from '../sim/cpu-stall.js';
 import { NorFlash } from '../sim/nor-flash.js';
 import type { VirtualClock } from '../sim/virtual-clock.js';
+import { DevicePaceTimer } from '../../modules/therapy/device-pace-timer.js';
+import { PULSE_MS } from '../../modules/therapy/device-io.js';
+import type { Chamber } from '../../modules/therapy/markers.js';
+import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
+import type { PaceTimer } from '../../modules/therapy/pace-timer.js';
+import { PIN_MAPS } from '../../modules/therapy/pin-maps.js';
 import { LocalTherapyWorker } from './local-worker.js';
 import type { Pace } from './local-worker.js';
 
@@ -78,6 +88,13 @@ export interface BoardOptions {
   readonly bankBlocks?: number;
   /** The trust anchors the firmware and bootloader are built with (default TRUST, the fixture's root). */
   readonly trust?: TrustConfig;
+  /** Flash operations stall the CPU (default true; the timing follows `board`: nRF52840 or ESP32). */
+  readonly flashStalls?: boolean;
+  /**
+   * 'hardware' (default): the board's pace timer. 'js-timer': the path before it, a JavaScript
+   * timer per pace (ClockPaceTimer), which a stall delays; for the tests that show why.
+   */
+  readonly pacePath?: 'hardware' | 'js-timer';
 }
 
 export class SimBoard {
@@ -128,6 +145,8 @@ export class SimBoard {
     const crypto = this.options.meter ? meteredCrypto(seeded, this.options.meter) : seeded;
     const paces: Pace[] = [];
     const events: ConsoleEvent[] = [];
+    this.attachStalls(clock);
+    const paceTimer = this.paceTimerFor(clock, paces, () => booted.firmware?.therapy.mode === 'backup' ? 'backup' : 'worker');
     let onSense: () => void = () => {};
     let onButton: (held: boolean) => void = () => {};
     let onTamper: () => void = () => {};
@@ -150,13 +169,10 @@ export class SimBoard {
       trust: this.trust,
       createTherapyWorker: () => {
         if (this.workerFails) throw new Error('worker: module did not finish loading');
-        worker = new LocalTherapyWorker(clock, paces);
+        worker = new LocalTherapyWorker(clock, paceTimer());
         return worker;
       },
-      openBackupIO: () => ({
-        pace: () => void paces.push({ t: clock.now(), chamber: 'V', by: 'backup' }),
-        onVentricularSense: (handler) => void (onSense = handler),
-      }),
+      openBackupIO: () => ({ paceTimer: paceTimer(), onVentricularSense: (handler) => void (onSense = handler) }),
       openStorageAreas: () => {
         if (this.storageFails) throw new Error("can't find partition");
         return { records: sliceArea(this.storageFlash, 0, RECORD_BLOCKS), audit: sliceArea(this.storageFlash, RECORD_BLOCKS, AUDIT_BLOCKS) };
@@ -173,6 +189,26 @@ export class SimBoard {
     };
     booted.firmware = startFirmware(platform);
     return booted;
+  }
+
+  /** This boot's CPU stalls for the board's flash operations, on this boot's clock. */
+  private attachStalls(clock: VirtualClock): void {
+    const timing = this.options.board === 'nrf52' ? NRF52840_FLASH : ESP32_FLASH;
+    const stall = this.options.flashStalls === false ? undefined : new CpuStall(clock, timing);
+    this.storageFlash.stall = stall;
+    if (this.bankFlash) this.bankFlash.stall = stall;
+  }
+
+  /**
+   * Opens a pace timer (as device-io.ts does, once per machine that paces), recording each pulse
+   * when it goes out; `by` says whose it is then.
+   */
+  private paceTimerFor(clock: VirtualClock, paces: Pace[], by: () => Pace['by']): () => PaceTimer {
+    const record = (chamber: Chamber, t: number) => void paces.push({ t, chamber, by: by() });
+    if (this.options.pacePath === 'js-timer') return () => new ClockPaceTimer(clock, (chamber) => record(chamber, clock.now()));
+    const pins = PIN_MAPS[this.options.board === 'nrf52' ? 'nrf52840-dk' : 'esp32-devkitc'];
+    watchPaces(record);
+    return () => new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, () => clock.now());
   }
 
   /** The update keys of the built-in trust root, as the bootloader and the firmware see them. */

@@ -4,10 +4,11 @@
 // Tests call resetHost() before each case; `implant run` calls useRealTime().
 import type { Clock } from '../../modules/core/clock.js';
 import type { NorFlash } from '../sim/nor-flash.js';
+import { PaceHardware } from '../sim/pace-hardware.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { Esp32Ota } from './host/esp32-ota.js';
 import type { Esp32OtaPartitions } from './host/esp32-ota.js';
-import { PinBank } from './host/pin-bank.js';
+import { PinBank, PinMode } from './host/pin-bank.js';
 import { PreferenceStore } from './host/preference-store.js';
 import { WallClock } from './host/wall-clock.js';
 
@@ -55,6 +56,8 @@ function freshState() {
     onRestart: undefined as (() => void) | undefined,
     traceSink: toStdout,
     workerPreloads: [] as string[],
+    paceHardware: undefined as PaceHardware | undefined,
+    paceObserver: undefined as ((chamber: 'A' | 'V', t: number) => void) | undefined,
   };
 }
 
@@ -145,6 +148,23 @@ export function flashChip(): NorFlash | undefined {
 
 export function pins(): PinBank {
   return state.pins;
+}
+
+/** The pace timer peripheral behind implant_pace_* (on the selected clock's hardware lane), driving the pin bank. */
+export function paceHardware(): PaceHardware {
+  state.paceHardware ??= new PaceHardware(hostTime().clock, {
+    drive: (pin, level) => {
+      state.pins.configure(pin, PinMode.Output);
+      state.pins.setLatch(pin, level ? 1 : 0);
+    },
+    pulse: (chamber, t) => state.paceObserver?.(chamber === 0 ? 'A' : 'V', t),
+  });
+  return state.paceHardware;
+}
+
+/** Hears of every pulse the pace timer peripheral emits, at its time (the simulator's pace record). */
+export function watchPaces(observer: ((chamber: 'A' | 'V', t: number) => void) | undefined): void {
+  state.paceObserver = observer;
 }
 
 /** Sets what Analog.read(channel) returns (0...1023, the SDK's 10-bit scale). */

@@ -1,6 +1,7 @@
 // A NOR flash simulator in the manner of MCUboot's simflash: erase sets a block to 0xFF,
 // programming can only clear bits, alignment and bounds are enforced, and a fault plan can
-// cut power at the Nth erase or program operation, optionally tearing that operation.
+// cut power at the Nth erase or program operation, optionally tearing that operation. With a
+// CPU stall attached (cpu-stall.ts) each completed operation stalls the CPU for its duration.
 import { ERASED_BYTE, FlashError, type FlashArea } from '../../modules/core/flash-area.js';
 import { Prng } from '../lib/prng.js';
 
@@ -38,6 +39,8 @@ export class NorFlash implements FlashArea {
   ops = 0;
   erases = 0;
   programs = 0;
+  /** The CPU of the board this chip is in stalls while it erases or programs (set per boot: the clock is the boot's). */
+  stall: { erase(): void; program(bytes: number): void } | undefined;
   private plan: PowerCutPlan | undefined;
   private powered = true;
 
@@ -91,6 +94,7 @@ export class NorFlash implements FlashArea {
       this.cut(op);
     }
     this.cells.set(data, offset);
+    this.stall?.program(data.length);
   }
 
   eraseBlock(block: number): void {
@@ -107,6 +111,7 @@ export class NorFlash implements FlashArea {
     }
     this.cells.fill(ERASED_BYTE, start, start + this.eraseSize);
     this.eraseCounts[block]++;
+    this.stall?.erase();
   }
 
   private cutsAt(op: number): boolean {

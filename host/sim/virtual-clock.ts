@@ -1,5 +1,8 @@
 // A deterministic clock for tests and simulations: time moves only when the test advances it,
-// and callbacks due at the same millisecond run in the order they were scheduled.
+// and callbacks due at the same millisecond run in the order they were scheduled. Two lanes:
+// software callbacks (the machines' timers, pin callbacks) and hardware callbacks (peripherals
+// such as the pace timer, the heart). A stalled CPU (skip) runs only the hardware lane on time;
+// the software callbacks due meanwhile run late, after it.
 import type { Clock, TimerHandle } from '../../modules/core/clock.js';
 
 interface Entry extends TimerHandle {
@@ -13,6 +16,7 @@ export class VirtualClock implements Clock {
   private time: number;
   private seq = 0;
   private heap: Entry[] = [];
+  private hardware: Entry[] = [];
 
   constructor(start = 0) {
     this.time = start;
@@ -23,10 +27,12 @@ export class VirtualClock implements Clock {
   }
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
-    if (!(delayMs >= 0)) delayMs = 0;
-    const entry: Entry = { __timerHandle: true, due: this.time + delayMs, seq: this.seq++, callback, cancelled: false };
-    this.push(entry);
-    return entry;
+    return this.schedule(this.heap, callback, delayMs);
+  }
+
+  /** A peripheral's event: it happens on time even while the CPU is stalled. It must run no machine's JavaScript (post to setTimeout for that). */
+  setHardwareTimeout(callback: () => void, delayMs: number): TimerHandle {
+    return this.schedule(this.hardware, callback, delayMs);
   }
 
   clearTimeout(handle: TimerHandle | undefined): void {
@@ -35,22 +41,20 @@ export class VirtualClock implements Clock {
 
   /** Number of callbacks still scheduled. */
   get pending(): number {
-    return this.heap.filter((e) => !e.cancelled).length;
+    return this.heap.filter((e) => !e.cancelled).length + this.hardware.filter((e) => !e.cancelled).length;
   }
 
   /** Time of the next scheduled callback, or undefined when none is pending. */
   nextDue(): number | undefined {
-    this.dropCancelled();
-    return this.heap[0]?.due;
+    return this.head()?.due;
   }
 
-  /** Runs every callback due up to and including `time`, then sets the clock to `time`. */
+  /** Runs every callback due up to and including `time`, in order over both lanes, then sets the clock to `time`. */
   runUntil(time: number): void {
     for (;;) {
-      this.dropCancelled();
-      const head = this.heap[0];
+      const head = this.head();
       if (!head || head.due > time) break;
-      this.pop();
+      this.pop(head === this.hardware[0] ? this.hardware : this.heap);
       this.time = Math.max(this.time, head.due);
       head.callback();
     }
@@ -61,21 +65,48 @@ export class VirtualClock implements Clock {
     this.runUntil(this.time + ms);
   }
 
-  /** Moves time forward without running callbacks, as a busy-wait does; they run late, at the next runUntil. */
+  /**
+   * A stalled CPU (a busy-wait, a flash erase): time moves forward and only hardware callbacks
+   * run, each at its time; software callbacks due meanwhile run late, at the next runUntil.
+   */
   skip(ms: number): void {
-    this.time += Math.max(0, ms);
+    const end = this.time + Math.max(0, ms);
+    for (;;) {
+      this.dropCancelled(this.hardware);
+      const head = this.hardware[0];
+      if (!head || head.due > end) break;
+      this.pop(this.hardware);
+      this.time = Math.max(this.time, head.due);
+      head.callback();
+    }
+    this.time = end;
   }
 
-  private dropCancelled(): void {
-    while (this.heap.length && this.heap[0].cancelled) this.pop();
+  private schedule(heap: Entry[], callback: () => void, delayMs: number): TimerHandle {
+    if (!(delayMs >= 0)) delayMs = 0;
+    const entry: Entry = { __timerHandle: true, due: this.time + delayMs, seq: this.seq++, callback, cancelled: false };
+    this.push(heap, entry);
+    return entry;
+  }
+
+  /** The earliest live entry of either lane. */
+  private head(): Entry | undefined {
+    this.dropCancelled(this.heap);
+    this.dropCancelled(this.hardware);
+    const [s, h] = [this.heap[0], this.hardware[0]];
+    if (!s || !h) return s ?? h;
+    return this.less(h, s) ? h : s;
+  }
+
+  private dropCancelled(heap: Entry[]): void {
+    while (heap.length && heap[0].cancelled) this.pop(heap);
   }
 
   private less(a: Entry, b: Entry): boolean {
     return a.due < b.due || (a.due === b.due && a.seq < b.seq);
   }
 
-  private push(entry: Entry): void {
-    const h = this.heap;
+  private push(h: Entry[], entry: Entry): void {
     h.push(entry);
     for (let i = h.length - 1; i > 0; ) {
       const parent = (i - 1) >> 1;
@@ -85,8 +116,7 @@ export class VirtualClock implements Clock {
     }
   }
 
-  private pop(): Entry {
-    const h = this.heap;
+  private pop(h: Entry[]): Entry {
     const top = h[0];
     const last = h.pop()!;
     if (h.length) {

@@ -1,6 +1,7 @@
 // Every CommandSpec the firmware registers, from the firmware's own table (modules/app/command-set.ts)
 // over the access fixture's device, so the policy tests see exactly the dispatcher's table.
 import { commandSet } from '../../modules/app/command-set.js';
+import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import type { CommandSpec } from '../../modules/channel/commands.js';
 import type { TherapyPort } from '../../modules/therapy-control/commands.js';
@@ -24,7 +25,7 @@ function therapy(device: Device): TherapySupervisor {
   return new TherapySupervisor({
     clock: device.clock,
     createWorker: () => inProcessWorker(device.clock),
-    openBackupIO: () => ({ pace: () => {}, onVentricularSense: () => {} }),
+    openBackupIO: () => ({ paceTimer: new ClockPaceTimer(device.clock, () => {}), onVentricularSense: () => {} }),
   });
 }
 

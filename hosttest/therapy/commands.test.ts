@@ -2,6 +2,7 @@
 // machine checks the grid and the limits, refusals name the parameter, and a dead machine
 // answers THERAPY_UNAVAILABLE.
 import assert from 'node:assert/strict';
+import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
 import { CommandDispatcher, encodeRequest } from '../../modules/channel/commands.js';
 import type { SessionView } from '../../modules/channel/commands.js';
 import { Status } from '../../modules/channel/status.js';
@@ -26,7 +27,7 @@ function setup() {
   const supervisor = new TherapySupervisor({
     clock,
     createWorker: () => (worker = inProcessWorker(clock)),
-    openBackupIO: () => ({ pace: () => backupPaces.push(clock.now()), onVentricularSense: () => {} }),
+    openBackupIO: () => ({ paceTimer: new ClockPaceTimer(clock, () => void backupPaces.push(clock.now())), onVentricularSense: () => {} }),
   });
   const dispatcher = new CommandDispatcher({ commands: therapyCommands(supervisor), policy: { authorize: () => Status.OK, completed: () => {} } });
   let id = 0;

@@ -1,5 +1,6 @@
-// The device I/O adapter over the pins shims: sense interrupts, pace pulses seen as a logic
-// analyser would, the magnet, battery and activity inputs, and the adapter's own runaway check.
+// The device I/O adapter over the pins shims: sense interrupts, pace pulses from the pace timer
+// peripheral (through the mc/ffi shim) seen as a logic analyser would, the magnet, battery and
+// activity inputs, and the native runaway guard.
 import assert from 'node:assert/strict';
 import { DeviceIO, PULSE_MS } from '../../modules/therapy/device-io.js';
 import type { DeviceInputs } from '../../modules/therapy/device-io.js';
@@ -41,19 +42,39 @@ describe('therapy device I/O (pins shims)', () => {
     io.close();
   });
 
-  it('paces a pulse of PULSE_MS and refuses a second pulse faster than 205 ppm', () => {
+  it('paces a pulse of PULSE_MS at the armed time, reports it, and refuses one faster than 205 ppm', () => {
     const clock = virtualHost('esp32');
     const map = PIN_MAPS['esp32-devkitc'];
     const io = new DeviceIO(map, recorder().inputs, () => clock.now());
-    clock.advance(1000);
-    io.pace('V');
-    clock.advance(100);
-    io.pace('V');
-    clock.advance(300);
-    io.pace('V');
-    clock.advance(50);
+    const reports: string[] = [];
+    io.paceTimer.listen((chamber, t) => reports.push(`${chamber}@${t}`));
+    assert.equal(io.paceTimer.arm('V', 1000, 3500, 400), true);
+    clock.advance(1100);
+    assert.equal(io.paceTimer.arm('V', 1200, 3500, 400), false, '200 ms after the last pulse');
+    assert.equal(io.paceTimer.arm('V', 1400, 3500, 400), true);
+    assert.equal(io.paceTimer.arm('A', 1300, 3500, 400), true);
+    assert.equal(io.paceTimer.cancel('A'), true, 'disarmed before its pulse');
+    clock.advance(350);
+    assert.equal(io.paceTimer.cancel('V'), false, 'nothing pending: it went out');
     const edges = pins().edgesOf(map.paceV).map((e) => [e.at, e.level]);
-    assert.deepEqual(edges, [[1000, 1], [1000 + PULSE_MS, 0], [1400, 1], [1400 + PULSE_MS, 0]]);
+    assert.deepEqual(edges.filter(([at]) => at > 0), [[1000, 1], [1000 + PULSE_MS, 0], [1400, 1], [1400 + PULSE_MS, 0]]);
+    assert.deepEqual(pins().edgesOf(map.paceA).filter((e) => e.level === 1 && e.at > 0), []);
+    assert.deepEqual(reports, ['V@1000', 'V@1400']);
+    io.close();
+  });
+
+  it('keeps the armed time through a CPU stall: the pin on time, the report after the stall with that time', () => {
+    const clock = virtualHost('nrf52');
+    const map = PIN_MAPS['nrf52840-dk'];
+    const io = new DeviceIO(map, recorder().inputs, () => clock.now());
+    const reports: string[] = [];
+    io.paceTimer.listen((chamber, t) => reports.push(`${chamber}@${t}@${clock.now()}`));
+    io.paceTimer.arm('V', 500, 3500, 400);
+    clock.setTimeout(() => clock.skip(85), 460); // a page erase from 460 to 545 ms
+    clock.advance(600);
+    const falling = pins().edgesOf(map.paceV).filter((e) => e.level === 0 && e.at > 0).map((e) => e.at);
+    assert.deepEqual(falling, [500], 'the active-low pin went on at 500 ms, inside the stall');
+    assert.deepEqual(reports, ['V@500@545'], 'JavaScript heard of it when the stall ended, with its time');
     io.close();
   });
 
@@ -63,7 +84,8 @@ describe('therapy device I/O (pins shims)', () => {
     const { log, inputs } = recorder();
     const io = new DeviceIO(map, inputs, () => clock.now());
     assert.equal(pins().level(map.paceA), 1);
-    io.pace('A');
+    io.paceTimer.arm('A', clock.now(), 3500, 400);
+    clock.advance(0);
     assert.equal(pins().level(map.paceA), 0);
     for (let i = 0; i < 10; i++) {
       pins().drive(map.activity, 1);
@@ -89,7 +111,7 @@ describe('therapy device I/O (pins shims)', () => {
     const vp: number[] = [];
     let therapy: Therapy | undefined;
     const io = new DeviceIO(map, { sense: (c) => therapy?.sense(c), magnet: () => {}, battery: () => {}, activity: () => {} }, () => clock.now());
-    therapy = new Therapy(clock, { pace: (c) => io.pace(c), marker: (t, type) => type === 'VP' && vp.push(t) });
+    therapy = new Therapy(clock, { paceTimer: io.paceTimer, marker: (t, type) => type === 'VP' && vp.push(t) });
     therapy.program('permanent', { ...NOMINAL, mode: 'VVI', lrl: 70 });
     // A scripted heart on the sense pin: one beat at 3000 ms inhibits the pace due then.
     clock.setTimeout(() => pins().drive(map.senseV, 1), 3000);

@@ -2,6 +2,7 @@
 // pacing at once, and the backup pacer's events reach the same marker stream as the machine's.
 // @req SAF-02 (docs/traceability.md)
 import assert from 'node:assert/strict';
+import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
 import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy-control/backup-pacer.js';
 import type { Marker } from '../../modules/therapy/markers.js';
 import { TherapySupervisor } from '../../modules/therapy-control/supervisor.js';
@@ -17,7 +18,7 @@ function failingSupervisor(clock: VirtualClock) {
     createWorker: () => {
       throw new Error('worker: module did not finish loading');
     },
-    openBackupIO: () => ({ pace: () => void paces.push(clock.now()), onVentricularSense: (h) => void (sense = h) }),
+    openBackupIO: () => ({ paceTimer: new ClockPaceTimer(clock, () => void paces.push(clock.now())), onVentricularSense: (h) => void (sense = h) }),
     onBackup: (reason) => void reasons.push(reason),
   });
   supervisor.onMarker((m) => void streamed.push(m));

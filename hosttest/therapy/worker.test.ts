@@ -2,6 +2,7 @@
 // main thread is saturated with Noise handshakes and flash work; when the worker dies, the main
 // side's backup pacer takes over within the POR budget.
 import assert from 'node:assert/strict';
+import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
 import Worker from 'worker';
 import { HandshakeState } from '../../modules/channel/noise/handshake-state.js';
 import { noiseSuite } from '../../modules/channel/noise/suite.js';
@@ -91,7 +92,7 @@ describe('therapy worker: its own machine', function () {
     const supervisor = new TherapySupervisor({
       clock,
       createWorker: () => (worker = new Worker('hosttest/therapy/workers/dying-worker')),
-      openBackupIO: () => ({ pace: () => paces.push(clock.now()), onVentricularSense: (h) => (sense = h) }),
+      openBackupIO: () => ({ paceTimer: new ClockPaceTimer(clock, () => void paces.push(clock.now())), onVentricularSense: (h) => (sense = h) }),
       onBackup: (reason) => reasons.push(reason),
     });
     try {

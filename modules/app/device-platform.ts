@@ -60,7 +60,7 @@ function backupIO(clock: Clock): BackupIO {
     battery: () => {},
     activity: () => {},
   }, () => clock.now());
-  return { pace: () => io.pace('V'), onVentricularSense: (handler) => (onSense = handler) };
+  return { paceTimer: io.paceTimer, onVentricularSense: (handler) => (onSense = handler) };
 }
 
 /** The magnet/button line (low while held), sampled and debounced on the main machine. */

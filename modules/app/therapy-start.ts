@@ -2,6 +2,7 @@
 // storage, the radio or crypto, so the first pace never waits on them. A machine that cannot
 // even start, or dies later, is replaced by the supervisor's backup pacer, whose markers stream
 // to the console like the machine's own.
+import { ClockPaceTimer } from '../therapy/pace-timer.js';
 import { TherapySupervisor } from '../therapy-control/supervisor.js';
 import type { BackupIO } from '../therapy-control/supervisor.js';
 import type { FirmwarePlatform } from './platform.js';
@@ -17,7 +18,7 @@ export function startTherapy(platform: FirmwarePlatform, say: Say): TherapySuper
         return platform.openBackupIO();
       } catch (error) {
         say('fault', `BACKUP PACER HAS NO PINS (${describeError(error)}): no pacing output`);
-        return { pace: () => {}, onVentricularSense: () => {} };
+        return { paceTimer: new ClockPaceTimer(platform.clock, () => {}), onVentricularSense: () => {} };
       }
     },
     onBackup: (reason) => say('therapy', `BACKUP PACING VVI 65 ppm: ${reason}`),

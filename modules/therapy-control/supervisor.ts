@@ -4,6 +4,7 @@
 // stream. Portable: the Worker is injected.
 // @req SAF-02 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
+import type { PaceTimer } from '../therapy/pace-timer.js';
 import { BackupPacer } from './backup-pacer.js';
 import type { Marker } from '../therapy/markers.js';
 import { decodeMarkers, HEARTBEAT_MS, MAX_ID } from '../therapy/protocol.js';
@@ -18,7 +19,8 @@ export interface WorkerPort {
 
 /** Main-side I/O the backup pacer takes over once the worker is gone. */
 export interface BackupIO {
-  pace(amplitudeMv: number, widthUs: number): void;
+  /** The pace timer of the pace pins (only V is armed). */
+  paceTimer: PaceTimer;
   /** Registers the ventricular sense handler. */
   onVentricularSense(handler: () => void): void;
 }
@@ -191,7 +193,7 @@ export class TherapySupervisor {
     }
     this.worker = null;
     const io = this.o.openBackupIO();
-    this.backup = new BackupPacer(this.o.clock, { pace: (a, w) => io.pace(a, w), marker: (t, type) => this.record({ t, type }) });
+    this.backup = new BackupPacer(this.o.clock, { paceTimer: io.paceTimer, marker: (t, type) => this.record({ t, type }) });
     io.onVentricularSense(() => this.backup?.sense());
     // Interrogations in flight will not be answered now.
     for (const [id] of this.pending) this.settle(unavailable(id, 'the therapy worker stopped'));

@@ -1,13 +1,15 @@
-// Therapy's device I/O on Moddable's legacy pins API: sense edges by interrupt
-// ("pins/digital/monitor"), pace pulses on digital outputs, the magnet and battery-status
-// inputs, and an activity level counted from motion pulses. The pace output keeps its own
-// runaway check, a third line behind the engine's two.
+// Therapy's device I/O: sense edges by interrupt on Moddable's legacy pins API
+// ("pins/digital/monitor"), the magnet and battery-status inputs, an activity level counted from
+// motion pulses, and the pace pins, which belong to the hardware pace timer (device-pace-timer.ts):
+// it emits each armed pulse without the CPU and keeps its own runaway guard, a third line behind
+// the engine's two.
 // @req SAF-04 (docs/traceability.md)
 import Digital from 'pins/digital';
 import Monitor from 'pins/digital/monitor';
 import Timer from 'timer';
-import { RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
+import { DevicePaceTimer } from './device-pace-timer.js';
 import type { Chamber } from './markers.js';
+import type { PaceTimer } from './pace-timer.js';
 import type { TherapyPins } from './pin-maps.js';
 import { MAX_ACTIVITY_LEVEL } from './rate-sensor.js';
 import type { BatteryLevel } from './rules.js';
@@ -28,18 +30,14 @@ export interface DeviceInputs {
 }
 
 export class DeviceIO {
-  private readonly paceA: Digital;
-  private readonly paceV: Digital;
+  /** Arms the pulses on the pace pins (the engine's, or the backup pacer's, pace timer). */
+  readonly paceTimer: PaceTimer;
   private readonly monitors: Monitor[] = [];
-  private readonly lastPace = { A: -Infinity, V: -Infinity };
   private readonly activityTimer: Timer;
   private activityRises = 0;
 
-  constructor(private readonly pins: TherapyPins, inputs: DeviceInputs, private readonly now: () => number) {
-    this.paceA = new Digital({ pin: pins.paceA, mode: Digital.Output });
-    this.paceV = new Digital({ pin: pins.paceV, mode: Digital.Output });
-    this.paceA.write(this.off());
-    this.paceV.write(this.off());
+  constructor(private readonly pins: TherapyPins, inputs: DeviceInputs, now: () => number) {
+    this.paceTimer = new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, now);
     this.watch(pins.senseA, Monitor.Rising, () => inputs.sense('A'));
     this.watch(pins.senseV, Monitor.Rising, () => inputs.sense('V'));
     const magnet = this.watch(pins.magnet, BOTH_EDGES, () => inputs.magnet(magnet.read() === 0));
@@ -56,29 +54,11 @@ export class DeviceIO {
     inputs.battery(this.battery(ern, ert));
   }
 
-  /** One pace pulse: pin on now, off PULSE_MS later. Refused if it would exceed 205 ppm in that chamber. */
-  pace(chamber: Chamber): void {
-    const t = this.now();
-    if (t - this.lastPace[chamber] < RUNAWAY_MIN_INTERVAL_MS) return;
-    this.lastPace[chamber] = t;
-    const pin = chamber === 'A' ? this.paceA : this.paceV;
-    pin.write(this.on());
-    Timer.set(() => pin.write(this.off()), PULSE_MS);
-  }
-
   close(): void {
     Timer.clear(this.activityTimer);
     for (const m of this.monitors) m.close();
-    this.paceA.close();
-    this.paceV.close();
-  }
-
-  private on(): number {
-    return this.pins.paceActiveLow ? 0 : 1;
-  }
-
-  private off(): number {
-    return this.pins.paceActiveLow ? 1 : 0;
+    this.paceTimer.cancel('A');
+    this.paceTimer.cancel('V');
   }
 
   private battery(ern: Monitor, ert: Monitor): BatteryLevel {

@@ -15,5 +15,5 @@ const io = new DeviceIO(pinsFromConfig(Config), {
   battery: (level) => service?.therapy.setBattery(level),
   activity: (level) => service?.therapy.setActivity(level),
 }, () => clock.now());
-service = new TherapyService(clock, { pace: (chamber) => io.pace(chamber) }, (message) => self.postMessage(message));
+service = new TherapyService(clock, { paceTimer: io.paceTimer }, (message) => self.postMessage(message));
 self.onmessage = (message) => service.handle(message);

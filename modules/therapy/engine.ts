@@ -1,9 +1,10 @@
 // The bradycardia pacing engine (PACEMAKER spec §3.5 modes, §5 timing). Event-driven: it runs
-// only when a sense arrives or its single timer fires, computing the next pace from the last
-// cycle boundary (a V event, or an A event in single-chamber atrial modes, §5.1). Parameters
+// only when a sense arrives or its pace timer reports a pulse, computing the next pace from the
+// last cycle boundary (a V event, or an A event in single-chamber atrial modes, §5.1), which it
+// arms on the pace timer (pace-timer.ts: hardware on a board, so a stalled CPU cannot delay it). Parameters
 // change only at a boundary; special overlays (magnet, ATR fallback) never touch the programmed
 // set, and each cycle runs on the features that apply to its mode (applicability.ts, Table 6).
-import type { Clock, TimerHandle } from '../core/clock.js';
+import type { Clock } from '../core/clock.js';
 import { effectiveParameters } from './applicability.js';
 import { AtrDetector } from './atr.js';
 import { intervalOf, RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
@@ -16,13 +17,15 @@ import type { Mode, ModeLetters } from './modes.js';
 import { NoiseDetector } from './noise.js';
 import type { PacingParameters } from './params.js';
 import { NOMINAL } from './params.js';
+import { ClockPaceTimer } from './pace-timer.js';
+import type { PaceTimer } from './pace-timer.js';
 import { PmtDetector } from './pmt.js';
 import { RateSensor } from './rate-sensor.js';
 import { escapeBasis, SPEC_RULES } from './rules.js';
 import type { BatteryLevel, CycleInputs, TimingRules } from './rules.js';
 
 export interface EngineOutput {
-  /** Delivers one pulse; the device adapter drives the pace pin for `widthUs`. */
+  /** Where the default pace timer (a ClockPaceTimer on the engine's clock) emits each pulse; unused with a hardware pace timer. */
   pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void;
   marker(t: number, type: MarkerType): void;
   /** An exception or a parameter integrity failure stopped the engine; the owner restarts therapy in POR. */
@@ -71,6 +74,9 @@ interface DuePace {
   chamber: Chamber;
   at: number;
   kind: PaceKind;
+  /** Set once armed: what the pulse was armed with. */
+  amplitude?: number;
+  width?: number;
 }
 
 export class PacingEngine {
@@ -111,7 +117,9 @@ export class PacingEngine {
   private lastMarker = { A: -Infinity, V: -Infinity };
   private refractoryUntil = { A: -Infinity, V: -Infinity };
   private blankUntil = -Infinity;
-  private timer: TimerHandle | undefined;
+  /** The pace armed on the pace timer (one chamber at a time), until its report or a change of plan. */
+  private armed: DuePace | null = null;
+  private readonly paceTimer: PaceTimer;
   private running = false;
 
   constructor(
@@ -119,7 +127,11 @@ export class PacingEngine {
     private readonly out: EngineOutput,
     params: Readonly<PacingParameters>,
     private readonly rules: TimingRules = SPEC_RULES,
+    paceTimer?: PaceTimer,
   ) {
+    // A pace driver that throws is the engine's fault, as any exception in its steps.
+    this.paceTimer = paceTimer ?? new ClockPaceTimer(clock, (c, a, w) => this.guard(() => out.pace(c, a, w)));
+    this.paceTimer.listen((chamber, t) => this.onPaced(chamber, t));
     this.active = { ...params };
     this.activeChecksum = parameterChecksum(this.active);
     // The sensor starts at rest (its rate is clamped up to the LRL of the set in force).
@@ -135,14 +147,17 @@ export class PacingEngine {
     this.guard(() => this.enterBoundary(this.clock.now(), 'start'));
   }
 
+  /** Stops timing and disarms the pace timer; a pulse that went out meanwhile is reported now, to no effect. */
   stop(): void {
     this.running = false;
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
+    const armed = this.armed;
+    this.armed = null;
+    if (armed && !this.paceTimer.cancel(armed.chamber)) this.paceTimer.poll();
   }
 
   /** Queues a validated parameter set for the next cycle boundary (immediately when nothing is paced). */
   program(params: Readonly<PacingParameters>): void {
+    this.paceTimer.poll();
     this.pending = { ...params };
     this.boundaryNowIfUnpaced();
   }
@@ -152,6 +167,7 @@ export class PacingEngine {
    * new escape interval after the last boundary, or now if that has passed.
    */
   applyNow(params: Readonly<PacingParameters>): void {
+    this.paceTimer.poll();
     this.pending = null;
     this.active = { ...params };
     this.activeChecksum = parameterChecksum(this.active);
@@ -174,6 +190,7 @@ export class PacingEngine {
   }
 
   setMagnet(present: boolean): void {
+    this.paceTimer.poll();
     this.magnetRequested = present;
     this.boundaryNowIfUnpaced();
   }
@@ -189,6 +206,7 @@ export class PacingEngine {
   }
 
   status(): EngineStatus {
+    this.paceTimer.poll();
     return {
       programmedMode: this.active.mode,
       effectiveMode: this.effectiveMode(),
@@ -199,8 +217,12 @@ export class PacingEngine {
     };
   }
 
-  /** A sense input edge (from a pin interrupt or the virtual heart). */
+  /**
+   * A sense input edge (from a pin interrupt or the virtual heart). A pulse the pace timer emitted
+   * before it (during a CPU stall both reach JavaScript late) is taken into account first.
+   */
   sense(chamber: Chamber): void {
+    this.paceTimer.poll();
     if (this.running) this.guard(() => this.onSense(chamber, this.clock.now()));
   }
 
@@ -232,6 +254,8 @@ export class PacingEngine {
     const ch = channelOf(type);
     if (ch === 'A' || ch === 'V') this.lastMarker[ch] = t;
     this.out.marker(t, type);
+    // A marker in the ms a pace is armed for in its chamber: the pace moves (schedule) so each event keeps its own ms.
+    if (this.armed?.chamber === ch && this.armed.at === t) this.schedule();
   }
 
   // ---- cycle boundary -------------------------------------------------------------------------
@@ -393,36 +417,48 @@ export class PacingEngine {
     return { chamber: 'V', at: b + escape, kind: 'escape' };
   }
 
+  /** Arms the next pace on the pace timer, replacing the armed one when the plan changed. */
   private schedule(): void {
-    this.clock.clearTimeout(this.timer);
-    this.timer = undefined;
-    if (!this.running) return;
-    const next = this.nextPace();
-    if (next) this.timer = this.clock.setTimeout(() => this.guard(() => this.onTimer()), next.at - this.clock.now());
+    const next = this.running ? this.nextPace() : null;
+    // A sense already marked this ms in the chamber: pace 1 ms later so each event keeps its own marker.
+    if (next && this.lastMarker[next.chamber] === next.at) next.at++;
+    const p = this.active;
+    const amplitude = next?.chamber === 'A' ? p.aAmplitude : p.vAmplitude;
+    const width = next?.chamber === 'A' ? p.aPulseWidth : p.vPulseWidth;
+    const armed = this.armed;
+    if (armed && next && armed.chamber === next.chamber && armed.at === next.at && armed.kind === next.kind
+      && armed.amplitude === amplitude && armed.width === width) return;
+    if (armed) {
+      this.armed = null;
+      if (!this.paceTimer.cancel(armed.chamber)) {
+        // Too late to disarm: the pulse went out, and its report settles the plan.
+        this.armed = armed;
+        this.paceTimer.poll();
+        if (this.armed !== armed) return;
+        this.armed = null;
+      }
+    }
+    if (!next) return;
+    // The pace timer's runaway guard refusing what the engine's floor allowed means the engine's view of time is wrong.
+    if (!this.paceTimer.arm(next.chamber, next.at, amplitude, width)) {
+      this.stop();
+      return this.out.fault(`runaway: the pace timer refused a ${next.chamber} pace at ${next.at} ms`);
+    }
+    this.armed = { ...next, amplitude, width };
   }
 
-  private onTimer(): void {
-    this.timer = undefined;
-    const next = this.nextPace();
-    const t = this.clock.now();
-    if (!next || next.at > t) return this.schedule();
-    this.deliver(next, t);
+  /** The pace timer emitted the armed pulse at `t` (reported on time, or after a stall). */
+  private onPaced(chamber: Chamber, t: number): void {
+    const due = this.armed;
+    if (!this.running || due?.chamber !== chamber) return;
+    this.armed = null;
+    this.guard(() => this.deliver(due, t));
   }
 
   private deliver(due: DuePace, t: number): void {
     const { chamber } = due;
-    // Second line of the runaway cap: refuse a pulse closer than 205 ppm whatever asked for it.
-    if (t - this.lastPace[chamber] < RUNAWAY_MIN_INTERVAL_MS) return this.schedule();
-    // A sense already marked this ms in the chamber: pace 1 ms later so each event keeps its own marker.
-    if (this.lastMarker[chamber] === t) {
-      this.clock.clearTimeout(this.timer);
-      this.timer = this.clock.setTimeout(() => this.guard(() => this.onTimer()), 1);
-      return;
-    }
-    const p = this.active;
     this.trigger = null;
     this.safetyPace = null;
-    this.out.pace(chamber, chamber === 'A' ? p.aAmplitude : p.vAmplitude, chamber === 'A' ? p.aPulseWidth : p.vPulseWidth);
     this.lastPace[chamber] = t;
     this.emit(t, chamber === 'A' ? 'AP' : 'VP');
     this.markModifier(due, t);

@@ -2,20 +2,17 @@
 // the Therapy, answers, and posts markers and a heartbeat every HEARTBEAT_MS. Portable: the device
 // worker (device-worker.ts) and host tests wire it to `self.postMessage` and a clock.
 import type { Clock, TimerHandle } from '../core/clock.js';
-import type { Chamber, MarkerType } from './markers.js';
+import type { MarkerType } from './markers.js';
 import { HEARTBEAT_MS, isProtocolError, markerIndex, parseRequest } from './protocol.js';
 import type { Reply, Request, WorkerEvent } from './protocol.js';
 import { Therapy } from './therapy.js';
-import type { TherapyOptions, TherapyResult } from './therapy.js';
+import type { PaceOutput, TherapyOptions, TherapyResult } from './therapy.js';
 
 const OK: TherapyResult<unknown> = Object.freeze({ ok: true, value: undefined });
 
 /** Markers kept for the stream between heartbeats; older ones are dropped (and counted) if the main side lags. */
 const MARKER_BUFFER_PAIRS = 64;
 
-export interface ServiceIO {
-  pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void;
-}
 
 export class TherapyService {
   readonly therapy: Therapy;
@@ -31,12 +28,12 @@ export class TherapyService {
 
   constructor(
     private readonly clock: Clock,
-    io: ServiceIO,
+    io: PaceOutput,
     private readonly post: (message: Reply | WorkerEvent) => void,
     options: TherapyOptions = {},
   ) {
     // If therapy cannot run at all, stop the heartbeat: the main machine's backup pacer takes over.
-    this.therapy = new Therapy(clock, { pace: (c, a, w) => io.pace(c, a, w), marker: (t, type) => this.marker(t, type) }, {
+    this.therapy = new Therapy(clock, { ...io, marker: (t, type) => this.marker(t, type) }, {
       ...options,
       onFatal: (reason) => {
         this.silent = true;

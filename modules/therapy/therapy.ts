@@ -10,6 +10,7 @@ import type { Chamber, MarkerType } from './markers.js';
 import { ignoredParameters } from './applicability.js';
 import { isTemporaryOnly, lettersOf } from './modes.js';
 import type { Mode } from './modes.js';
+import type { PaceTimer } from './pace-timer.js';
 import { NOMINAL, PACE_NOW, POR } from './params.js';
 import type { PacingParameters } from './params.js';
 import { SPEC_RULES } from './rules.js';
@@ -59,10 +60,12 @@ export interface Interrogation {
   resets: ResetEntry[];
 }
 
-export interface TherapyIO {
-  pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void;
+/** Where paces go: a pace timer the engine arms (the device's hardware), or a function a ClockPaceTimer calls on time. */
+export type PaceOutput = { paceTimer: PaceTimer } | { pace(chamber: Chamber, amplitudeMv: number, widthUs: number): void };
+
+export type TherapyIO = PaceOutput & {
   marker(t: number, type: MarkerType): void;
-}
+};
 
 export interface TherapyOptions {
   /** Why this boot happened, for the reset log. */
@@ -290,14 +293,15 @@ export class Therapy {
     this.temporary = null;
     // Only a clinician opens the latch: a later reset keeps it, however old the resets that set it.
     this.state = this.state === 'safe' || this.resetsInWindow() >= SAFE_MODE_RESETS ? 'safe' : 'por';
+    const io = this.io;
     this.engine = new PacingEngine(this.clock, {
-      pace: (chamber, amplitude, width) => this.io.pace(chamber, amplitude, width),
+      pace: (chamber, amplitude, width) => 'pace' in io && io.pace(chamber, amplitude, width),
       marker: (t, type) => {
         this.counters.record(t, type);
         this.io.marker(t, type);
       },
       fault: (why) => this.reset(why),
-    }, POR, this.rules);
+    }, POR, this.rules, 'paceTimer' in io ? io.paceTimer : undefined);
     this.engine.setBattery(this.battery);
     this.engine.setMagnet(this.magnet);
     this.engine.setActivity(this.activity);

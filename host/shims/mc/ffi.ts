@@ -3,7 +3,7 @@
 // as the generated glue does: a "uint8_t*" is an ArrayBuffer's data (NULL when detached or not a
 // buffer), integers go through ToUint32; an int32_t result is the C value.
 import { randomFillSync } from 'node:crypto';
-import { hostPlatform, otaPartitions, requestRestart } from '../host-control.js';
+import { hostPlatform, otaPartitions, paceHardware, requestRestart } from '../host-control.js';
 import { EspErr } from '../host/esp32-ota.js';
 import { entropyModel } from '../host/entropy-model.js';
 import { nativeCurves } from '../host/native-curves.js';
@@ -22,6 +22,23 @@ export default class FFI {
   /** modules/platform/native/restart.c: restarts the board (host-control's restart), never returns. */
   implant_restart(): number {
     return requestRestart();
+  }
+
+  // modules/therapy/native/pace-timer-*.c, over host/sim/pace-hardware.ts (uint32_t arguments).
+  implant_pace_open(pinA: number, pinV: number, activeLow: number): number {
+    return paceHardware().open(toUint32(pinA), toUint32(pinV), toUint32(activeLow));
+  }
+
+  implant_pace_arm(chamber: number, delayMs: number, widthUs: number): number {
+    return paceHardware().arm(toUint32(chamber), toUint32(delayMs), toUint32(widthUs));
+  }
+
+  implant_pace_cancel(chamber: number): number {
+    return paceHardware().cancel(toUint32(chamber));
+  }
+
+  implant_pace_count(chamber: number): number {
+    return paceHardware().count(toUint32(chamber));
   }
 
   /** modules/crypto/native/random.c: the boot entropy source on / off (recorded, always 0). */

@@ -4,6 +4,7 @@
 // survives any message from the worker without losing its watchdog.
 import fc from 'fast-check';
 import { isProtocolError, parseRequest } from '../../../modules/therapy/protocol.js';
+import { ClockPaceTimer } from '../../../modules/therapy/pace-timer.js';
 import type { Reply, WorkerEvent } from '../../../modules/therapy/protocol.js';
 import { TherapyService } from '../../../modules/therapy/service.js';
 import { TherapySupervisor } from '../../../modules/therapy-control/supervisor.js';
@@ -83,7 +84,7 @@ export const therapyMessageProperties: readonly FuzzProperty[] = [
       const port: WorkerPort = { onmessage: null, postMessage: () => {}, terminate: () => {} };
       const supervisor = new TherapySupervisor({
         clock, createWorker: () => port, onBackup: () => void (backup = true),
-        openBackupIO: () => ({ pace: () => {}, onVentricularSense: () => {} }),
+        openBackupIO: () => ({ paceTimer: new ClockPaceTimer(clock, () => {}), onVentricularSense: () => {} }),
       });
       for (const m of messages) {
         // A message shaped as a heartbeat is one: only the worker itself can post.
