@@ -1,0 +1,327 @@
+// The nRF52 boot stage's power-cut campaign. The C core (platforms/nrf52/boot-stage, host build
+// over simulated NOR files) is driven with what the TypeScript side really writes: packages from
+// `implant sign`, staged into the QSPI slots by the firmware's own UpdateService and activated by
+// it. Power is cut (plain and torn) at every erase and program of the stage's install of a new
+// image, of its revert of a trial that reset before confirming, and of its repair of a damaged
+// internal copy; after each cut the board boots again. This checker shares no code with the C
+// core: it compares the internal flash byte for byte with the images cut from the package files,
+// and reads the boot record with modules/bootloader/boot-record.ts.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { BootRecordStore, type BootRecord } from '../../modules/bootloader/boot-record.js';
+import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
+import { bankLayout } from '../../modules/bootloader/layout.js';
+import { splitPackage } from '../../modules/bootloader/package.js';
+import { qspiUpdateAreas, type QspiLayout } from '../../modules/bootloader/qspi-layout.js';
+import { openManifest } from '../../modules/bootloader/signed-manifest.js';
+import { decodeManifest } from '../../modules/bootloader/manifest.js';
+import { decodeSign1 } from '../../modules/core/cose.js';
+import { Stager } from '../../modules/bootloader/stager.js';
+import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../modules/bootloader/identity.js';
+import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
+import type { TrialOutcome } from '../../modules/bootloader/trial.js';
+import type { UpdateEvent } from '../../modules/bootloader/update-service.js';
+import { updateParts } from '../../modules/app/update-start.js';
+import { toHex } from '../../modules/core/bytes.js';
+import { privateKeyToPem } from '../../tools/flash/keys.js';
+import { main as implant } from '../../tools/cli/main.js';
+import { NorFlash } from '../sim/nor-flash.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { crypto, type SigningKey } from '../fixtures/update-fixture.js';
+import { Prng } from '../lib/prng.js';
+
+export const STAGE_DIR = 'platforms/nrf52/boot-stage';
+export const STAGE_SIM = `${STAGE_DIR}/build/host/boot-stage-sim`;
+
+const SECTOR = 4096;
+/** Scaled QSPI: the same shape as NRF52_QSPI_LAYOUT with 8-sector slots (the stage's logic does not depend on sizes). */
+export const SIM_QSPI: QspiLayout = Object.freeze({ recordOffset: 0, floorOffset: 0x2000, slotOffsets: Object.freeze([0x4000, 0xc000] as const), slotSize: 0x8000 });
+const QSPI_BYTES = 0x14000;
+/** Scaled internal flash: sector 0 stands for the MBR and SoftDevice, 8 sectors of application, then Moddable's storage. */
+export const APP_OFFSET = 0x1000;
+export const APP_LIMIT = 0x9000;
+const INTERNAL_BYTES = 0xa000;
+
+/** Builds the host runner (gcc + libsodium); throws with make's output if it cannot. */
+export function buildStageSim(): void {
+  const made = spawnSync('make', ['-s', '-C', STAGE_DIR, 'host'], { encoding: 'utf8' });
+  if (made.status !== 0) throw new Error(`make host failed:\n${made.stdout}${made.stderr}`);
+}
+
+export interface StageRun {
+  readonly ops: number;
+  readonly cut: boolean;
+  readonly violations: number;
+  readonly started?: boolean;
+  readonly slot?: number;
+  readonly trial?: boolean;
+  readonly note?: number;
+  readonly copied?: boolean;
+  readonly floor?: number;
+  readonly counter?: number;
+  readonly version?: string;
+}
+
+/** A package made by `implant sign`, with its image as cut from the package file. */
+export interface Signed {
+  readonly pkg: Uint8Array;
+  readonly image: Uint8Array;
+  readonly version: string;
+  readonly counter: number;
+}
+
+/** Signs `image` with the project's CLI (`implant sign --class nrf52`) in a scratch directory. */
+export async function implantSign(dir: string, key: SigningKey, image: Uint8Array, version: string, counter: number): Promise<Signed> {
+  const keyFile = join(dir, `${toHex(key.kid)}.key.pem`), imageFile = join(dir, `${version}-${counter}.bin`), out = `${imageFile}.pkg`;
+  writeFileSync(keyFile, privateKeyToPem('ed25519', key.secretKey), { mode: 0o600 });
+  writeFileSync(imageFile, image);
+  const said: string[] = [];
+  const status = await implant(['sign', '--key', keyFile, '--version', version, '--counter', String(counter), '--class', 'nrf52', '--force', imageFile, '-o', out], { out: (t) => void said.push(t), err: (t) => void said.push(t) });
+  if (status !== 0) throw new Error(`implant sign: ${said.join('')}`);
+  const pkg = new Uint8Array(readFileSync(out));
+  return { pkg, image: splitPackage(pkg).image.slice(), version, counter };
+}
+
+/**
+ * One simulated nRF52840: the QSPI chip as the firmware sees it (NorFlash + the firmware's own
+ * update code) and the internal flash, both handed to the C stage as files at each power-on.
+ */
+export class StageBoard {
+  readonly qspi = new NorFlash({ size: QSPI_BYTES, eraseSize: SECTOR, writeSize: 4 });
+  internal = new Uint8Array(INTERNAL_BYTES).fill(0xff);
+  private readonly dir = mkdtempSync(join(tmpdir(), 'boot-stage-'));
+  readonly clock = new VirtualClock();
+  readonly events: UpdateEvent[] = [];
+  restarted = false;
+
+  constructor(private readonly trusted: readonly Uint8Array[]) {
+    // What the stage must never write: the MBR/SoftDevice below it and the storage above it.
+    this.internal.fill(0x5a, 0, APP_OFFSET);
+    this.internal.fill(0xa5, APP_LIMIT);
+  }
+
+  get areas() {
+    return qspiUpdateAreas(this.qspi, SIM_QSPI);
+  }
+
+  bootRecord(): BootRecord {
+    return new BootRecordStore(this.areas.bootRecord).read();
+  }
+
+  /** Factory programming through the J-Link: a package staged complete in `slot`, nothing else. */
+  factoryStage(signed: Signed, slot: 0 | 1, keys: Parameters<typeof openManifest>[2]): void {
+    const bank = this.areas.banks[slot];
+    const { manifestBytes, image } = splitPackage(signed.pkg);
+    const opened = openManifest(crypto, manifestBytes, keys);
+    Stager.start(bank, bankLayout(bank), crypto, opened.manifest, opened.bytes).write(0, image);
+  }
+
+  /**
+   * Writes a package into `slot` without any of the firmware's checks, as someone with access
+   * to the QSPI chip could, and asks for its trial: the stage alone must refuse it.
+   */
+  plant(pkg: Uint8Array, slot: 0 | 1): void {
+    const bank = this.areas.banks[slot];
+    const { manifestBytes, image } = splitPackage(pkg);
+    const manifest = decodeManifest(decodeSign1(manifestBytes).payload);
+    Stager.start(bank, bankLayout(bank), crypto, manifest, manifestBytes).write(0, image);
+    new FlashBootControl(new BootRecordStore(this.areas.bootRecord)).requestTrial(slot);
+  }
+
+  /** A power-on of the board: the C stage runs (losing power during operation `cut`, if given). */
+  powerOn(cut?: { at: number; tornSeed?: number }): StageRun {
+    const ext = join(this.dir, 'qspi.bin'), int = join(this.dir, 'internal.bin');
+    writeFileSync(ext, this.qspi.cells);
+    writeFileSync(int, this.internal);
+    const args = ['--ext', ext, '--int', int, '--layout', stageLayoutArg(), '--vendor', uuidHex(IMPLANT_VENDOR_UUID), '--class', uuidHex(BOARD_CLASS_UUIDS.nrf52)];
+    for (const key of this.trusted) args.push('--key', toHex(key));
+    if (cut) args.push('--cut', String(cut.at));
+    if (cut?.tornSeed !== undefined) args.push('--torn', String(cut.tornSeed));
+    const ran = spawnSync(STAGE_SIM, args, { encoding: 'utf8' });
+    if (ran.status !== 0) throw new Error(`boot-stage-sim: ${ran.stderr}`);
+    this.qspi.cells.set(readFileSync(ext));
+    this.internal = new Uint8Array(readFileSync(int));
+    return JSON.parse(ran.stdout) as StageRun;
+  }
+
+  /** The firmware after a start: its update parts over the QSPI areas, as device-nrf52-boot.ts builds them. */
+  firmware(keys: Parameters<typeof openManifest>[2], counter: { value: number }) {
+    const { banks, bootRecord } = this.areas;
+    this.restarted = false;
+    return updateParts({
+      platform: { banks, boot: new FlashBootControl(new BootRecordStore(bootRecord)), restart: () => void (this.restarted = true) },
+      crypto, keys, clock: this.clock, vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!, classId: uuidBytes(BOARD_CLASS_UUIDS.nrf52)!, time: () => undefined,
+      counter: { read: () => counter.value, raise: (v) => void (counter.value = Math.max(counter.value, v)) },
+      onEvent: (e) => void this.events.push(e),
+      selfTest: () => Promise.resolve({ passed: true }),
+    });
+  }
+
+  /** The manufacturer's update through the firmware's UpdateService, in BLE-sized chunks, then activation. */
+  sendUpdate(keys: Parameters<typeof openManifest>[2], counter: { value: number }, signed: Signed): void {
+    const { service } = this.firmware(keys, counter);
+    const { manifestBytes, image } = splitPackage(signed.pkg);
+    service.begin(UPDATE_ROLE, manifestBytes);
+    for (let at = 0; at < image.length; at += 244) service.chunk(UPDATE_ROLE, at, image.subarray(at, at + 244));
+    service.activate(UPDATE_ROLE);
+  }
+
+  /** The firmware's trial decision (TrialSupervisor) after a start. */
+  trial(keys: Parameters<typeof openManifest>[2], counter: { value: number }): Promise<TrialOutcome> {
+    return this.firmware(keys, counter).supervisor.start();
+  }
+
+  snapshot(): { qspi: Uint8Array; internal: Uint8Array } {
+    return { qspi: this.qspi.cells.slice(), internal: this.internal.slice() };
+  }
+
+  restore(s: { qspi: Uint8Array; internal: Uint8Array }): void {
+    this.qspi.cells.set(s.qspi);
+    this.internal = s.internal.slice();
+  }
+
+  dispose(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+function uuidHex(uuid: string): string {
+  return toHex(uuidBytes(uuid)!);
+}
+
+function stageLayoutArg(): string {
+  const l = SIM_QSPI;
+  return [l.recordOffset, l.floorOffset, l.slotOffsets[0], l.slotOffsets[1], l.slotSize, APP_OFFSET, APP_LIMIT].join(',');
+}
+
+export interface CutTotals {
+  cuts: number;
+  torn: number;
+  booted_valid: number;
+  bricked: number;
+  mixed: number;
+  downgraded: number;
+  unexpected: number;
+}
+
+/** What a boot must end in: the image the board runs, and whether on trial. */
+export interface Expectation {
+  readonly image: Signed;
+  readonly trial: boolean;
+  /** Counter the stage's floor must be at least. */
+  readonly floor: number;
+}
+
+/**
+ * Checks one board after a boot, independently of the C code: the internal application bytes
+ * are exactly the expected image's (never a mix), the bytes outside the application region are
+ * untouched, the boot record agrees, and the floor is not below `floor`.
+ */
+export function checkBoot(board: StageBoard, run: StageRun, expect: Expectation, images: readonly Signed[]): keyof CutTotals | 'ok' {
+  if (run.cut || !run.started || run.violations !== 0) return 'bricked';
+  const app = board.internal.subarray(APP_OFFSET, APP_LIMIT);
+  const holds = images.filter((s) => equalPrefix(app, s.image));
+  if (holds.length !== 1) return 'mixed';
+  if (board.internal.subarray(0, APP_OFFSET).some((b) => b !== 0x5a) || board.internal.subarray(APP_LIMIT).some((b) => b !== 0xa5)) return 'mixed';
+  if ((run.floor ?? 0) < expect.floor || (run.counter ?? 0) < (run.floor ?? 0)) return 'downgraded';
+  const record = board.bootRecord();
+  const onTrial = record.state === 'trying' && record.trial === run.slot;
+  if (holds[0] !== expect.image || run.version !== expect.image.version || run.trial !== expect.trial || onTrial !== expect.trial) return 'unexpected';
+  if (!expect.trial && !(record.state === 'confirmed' && (record.seq === 0 || record.confirmed === run.slot))) return 'unexpected';
+  return 'ok';
+}
+
+function equalPrefix(region: Uint8Array, image: Uint8Array): boolean {
+  if (image.length > region.length) return false;
+  for (let i = 0; i < image.length; i++) if (region[i] !== image[i]) return false;
+  return true;
+}
+
+/**
+ * Cuts power at every flash operation of the boot that starts from `start`, plain and with
+ * `tornSeeds` torn variants; after each cut the board boots once more and must meet `expect`.
+ * Each cut point runs from a restored copy of `start`.
+ */
+export function cutEveryOperation(board: StageBoard, expect: Expectation, images: readonly Signed[], tornSeeds: number, totals: CutTotals, prng: Prng): number {
+  const start = board.snapshot();
+  const ops = board.powerOn().ops;
+  for (let at = 1; at <= ops; at++) {
+    for (let variant = 0; variant <= tornSeeds; variant++) {
+      board.restore(start);
+      const tornSeed = variant === 0 ? undefined : prng.nextU32();
+      const cut = board.powerOn({ at, tornSeed });
+      if (!cut.cut) throw new Error(`operation ${at} of ${ops} did not cut`);
+      totals.cuts++;
+      if (tornSeed !== undefined) totals.torn++;
+      const verdict = checkBoot(board, board.powerOn(), expect, images);
+      totals[verdict === 'ok' ? 'booted_valid' : verdict]++;
+    }
+  }
+  board.restore(start);
+  return ops;
+}
+
+export function emptyCutTotals(): CutTotals {
+  return { cuts: 0, torn: 0, booted_valid: 0, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0 };
+}
+
+export interface StagePackages {
+  readonly old: Signed;
+  readonly next: Signed;
+}
+
+/** The fixture's images: sizes that end mid-sector and differ, so a longer old tail would show. */
+export async function stagePackages(dir: string, key: SigningKey): Promise<StagePackages> {
+  return {
+    old: await implantSign(dir, key, new Prng(11).bytes(17_000), '1.0.0', 3),
+    next: await implantSign(dir, key, new Prng(22).bytes(22_222), '1.1.0', 4),
+  };
+}
+
+export interface CampaignOptions {
+  readonly key: SigningKey;
+  readonly keys: Parameters<typeof openManifest>[2];
+  readonly packages: StagePackages;
+  /** Torn variants per cut point, besides the plain cut. */
+  readonly tornSeeds: number;
+  readonly onCoverage?: (phase: string, ops: number) => void;
+}
+
+/**
+ * The phases, each cut at every operation: the factory's first copy (blank internal flash), the
+ * install of an update sent through UpdateService, the revert of its trial after a reset before
+ * the confirm, the boot after the confirm (the floor rises), and the repair of a damaged copy.
+ */
+export async function runBootStageCampaign(o: CampaignOptions): Promise<CutTotals> {
+  const totals = emptyCutTotals();
+  const prng = new Prng(0xb007);
+  const { old, next } = o.packages;
+  const images = [old, next];
+  const counter = { value: 0 };
+  const board = new StageBoard([o.key.publicKey]);
+  try {
+    const phase = (name: string, expect: Expectation): void => {
+      o.onCoverage?.(name, cutEveryOperation(board, expect, images, o.tornSeeds, totals, prng));
+      const verdict = checkBoot(board, board.powerOn(), expect, images);
+      if (verdict !== 'ok') throw new Error(`${name}: the uncut boot was ${verdict}`);
+    };
+    board.factoryStage(old, 0, o.keys);
+    phase('factory copy', { image: old, trial: false, floor: old.counter });
+    if ((await board.trial(o.keys, counter)) !== 'not-on-trial') throw new Error('factory image on trial');
+    board.sendUpdate(o.keys, counter, next);
+    const pending = board.snapshot();
+    phase('install', { image: next, trial: true, floor: old.counter });
+    phase('revert', { image: old, trial: false, floor: old.counter });
+    board.restore(pending);
+    board.powerOn();
+    if ((await board.trial(o.keys, counter)) !== 'confirmed') throw new Error('the trial did not confirm');
+    phase('after confirm', { image: next, trial: false, floor: next.counter });
+    board.internal[APP_OFFSET + 5000] ^= 0x10;
+    phase('repair', { image: next, trial: false, floor: next.counter });
+  } finally {
+    board.dispose();
+  }
+  return totals;
+}
