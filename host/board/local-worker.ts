@@ -20,14 +20,15 @@ export class LocalTherapyWorker implements WorkerPort {
   private alive = true;
 
   /** `paceTimer`: the board's pace timer; once the machine is dead its calls stop, but a pulse it armed still goes out. */
-  constructor(private readonly clock: Clock, paceTimer: PaceTimer) {
+  /** `clock`: the main machine's; `own`: this machine's (its timers), on the same time base. */
+  constructor(clock: Clock, private readonly own: Clock, paceTimer: PaceTimer) {
     const gated: PaceTimer = {
       arm: (chamber, at, amplitude, width) => !this.alive || paceTimer.arm(chamber, at, amplitude, width),
       cancel: (chamber) => !this.alive || paceTimer.cancel(chamber),
       poll: () => void (this.alive && paceTimer.poll()),
       listen: (handler) => paceTimer.listen((chamber, t) => this.alive && handler(chamber, t)),
     };
-    this.service = new TherapyService(clock, { paceTimer: gated }, (message) => {
+    this.service = new TherapyService(own, { paceTimer: gated }, (message) => {
       if (!this.alive) return;
       const copy = structuredClone(message);
       clock.setTimeout(() => this.onmessage?.(copy), 0);
@@ -37,7 +38,7 @@ export class LocalTherapyWorker implements WorkerPort {
   postMessage(message: unknown): void {
     if (!this.alive) throw new Error('worker terminated');
     const copy = structuredClone(message);
-    this.clock.setTimeout(() => this.alive && this.service.handle(copy), 0);
+    this.own.setTimeout(() => this.alive && this.service.handle(copy), 0);
   }
 
   terminate(): void {

@@ -21,6 +21,7 @@ import { Stager } from '../../modules/bootloader/stager.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
 import { TrustStore } from '../../modules/access/trust-store.js';
 import type { TrustConfig } from '../../modules/access/trust-store.js';
+import type { Clock } from '../../modules/core/clock.js';
 import type { FlashArea } from '../../modules/core/flash-area.js';
 import type { EnergyMeter } from '../../modules/access/energy.js';
 import { meteredCrypto } from '../../modules/access/metered-crypto.js';
@@ -54,6 +55,8 @@ const BLOCK = 4096;
 const RECORD_BLOCKS = 4;
 const AUDIT_BLOCKS = 6;
 const BANK_BLOCKS = 5;
+/** The therapy machine's lane of the clock: it preempts the main machine between flash operations. */
+const THERAPY_LANE = 'therapy';
 
 /** The trust root the simulated firmware is built with (the update fixture's manufacturer root). */
 export const TRUST = Object.freeze({ roots: Object.freeze([toHex(ROOT.publicKey)]), revoked: Object.freeze([]) });
@@ -66,6 +69,8 @@ export interface Booted {
   /** Every pace of this boot, by the therapy machine or the backup pacer. */
   readonly paces: Pace[];
   readonly console: ConsoleEvent[];
+  /** The CPU stalls of this boot's flash operations, [start, end] (none with flashStalls false). */
+  readonly stalls: readonly [number, number][];
   /** Feeds a ventricular sense to the backup pacer (once it runs). */
   senseV(): void;
   /** The board's button (physical presence), debounced, as the device platform reports it. */
@@ -145,14 +150,14 @@ export class SimBoard {
     const crypto = this.options.meter ? meteredCrypto(seeded, this.options.meter) : seeded;
     const paces: Pace[] = [];
     const events: ConsoleEvent[] = [];
-    this.attachStalls(clock);
-    const paceTimer = this.paceTimerFor(clock, paces, () => booted.firmware?.therapy.mode === 'backup' ? 'backup' : 'worker');
+    const stalls = this.attachStalls(clock);
+    const paceTimer = this.paceTimerFor(paces, () => booted.firmware?.therapy.mode === 'backup' ? 'backup' : 'worker');
     let onSense: () => void = () => {};
     let onButton: (held: boolean) => void = () => {};
     let onTamper: () => void = () => {};
     let worker: LocalTherapyWorker | undefined;
     const booted = {
-      clock, radio, paces, console: events, restarts: 0,
+      clock, radio, paces, console: events, stalls, restarts: 0,
       get worker() {
         return worker;
       },
@@ -169,10 +174,11 @@ export class SimBoard {
       trust: this.trust,
       createTherapyWorker: () => {
         if (this.workerFails) throw new Error('worker: module did not finish loading');
-        worker = new LocalTherapyWorker(clock, paceTimer());
+        const lane = clock.lane(THERAPY_LANE);
+        worker = new LocalTherapyWorker(clock, lane, paceTimer(lane));
         return worker;
       },
-      openBackupIO: () => ({ paceTimer: paceTimer(), onVentricularSense: (handler) => void (onSense = handler) }),
+      openBackupIO: () => ({ paceTimer: paceTimer(clock), onVentricularSense: (handler) => void (onSense = handler) }),
       openStorageAreas: () => {
         if (this.storageFails) throw new Error("can't find partition");
         return { records: sliceArea(this.storageFlash, 0, RECORD_BLOCKS), audit: sliceArea(this.storageFlash, RECORD_BLOCKS, AUDIT_BLOCKS) };
@@ -192,23 +198,24 @@ export class SimBoard {
   }
 
   /** This boot's CPU stalls for the board's flash operations, on this boot's clock. */
-  private attachStalls(clock: VirtualClock): void {
+  private attachStalls(clock: VirtualClock): readonly [number, number][] {
     const timing = this.options.board === 'nrf52' ? NRF52840_FLASH : ESP32_FLASH;
-    const stall = this.options.flashStalls === false ? undefined : new CpuStall(clock, timing);
+    const stall = this.options.flashStalls === false ? undefined : new CpuStall(clock, timing, THERAPY_LANE);
     this.storageFlash.stall = stall;
     if (this.bankFlash) this.bankFlash.stall = stall;
+    return stall?.stalls ?? [];
   }
 
   /**
    * Opens a pace timer (as device-io.ts does, once per machine that paces), recording each pulse
    * when it goes out; `by` says whose it is then.
    */
-  private paceTimerFor(clock: VirtualClock, paces: Pace[], by: () => Pace['by']): () => PaceTimer {
+  private paceTimerFor(paces: Pace[], by: () => Pace['by']): (machine: Clock) => PaceTimer {
     const record = (chamber: Chamber, t: number) => void paces.push({ t, chamber, by: by() });
-    if (this.options.pacePath === 'js-timer') return () => new ClockPaceTimer(clock, (chamber) => record(chamber, clock.now()));
+    if (this.options.pacePath === 'js-timer') return (machine) => new ClockPaceTimer(machine, (chamber) => record(chamber, machine.now()));
     const pins = PIN_MAPS[this.options.board === 'nrf52' ? 'nrf52840-dk' : 'esp32-devkitc'];
     watchPaces(record);
-    return () => new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, () => clock.now());
+    return (machine) => new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, machine);
   }
 
   /** The update keys of the built-in trust root, as the bootloader and the firmware see them. */

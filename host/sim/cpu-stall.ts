@@ -3,7 +3,9 @@
 // CPU (code runs from the flash being written); on the ESP32 the flash cache is off on both cores,
 // and everything not in IRAM waits. The stall moves the virtual clock without running software
 // callbacks (VirtualClock.skip): they run late, after it, while hardware callbacks (the pace timer
-// peripheral) keep their times.
+// peripheral) keep their times. Between two operations a higher-priority machine gets the CPU
+// (the therapy worker: its own core on ESP32, a task above the main one on nRF52, per the
+// manifest's therapyWorker priority), so its overdue callbacks run then.
 import type { VirtualClock } from './virtual-clock.js';
 
 export interface FlashTiming {
@@ -34,9 +36,12 @@ export const ESP32_FLASH: FlashTiming = Object.freeze({
 
 /** Stalls `clock` for each operation; sub-millisecond stalls add up and move the clock by whole ms. */
 export class CpuStall {
+  /** Each stall as [start, end] on the clock, for tests to see what a pace fell into. */
+  readonly stalls: [number, number][] = [];
   private owedUs = 0;
 
-  constructor(private readonly clock: VirtualClock, private readonly timing: FlashTiming) {}
+  /** `preempting`: the clock lane of the machine that runs between two operations. */
+  constructor(private readonly clock: VirtualClock, private readonly timing: FlashTiming, private readonly preempting?: string) {}
 
   erase(): void {
     this.stall(this.timing.eraseUs);
@@ -50,6 +55,10 @@ export class CpuStall {
     this.owedUs += us;
     const ms = Math.floor(this.owedUs / 1000);
     this.owedUs -= ms * 1000;
-    if (ms > 0) this.clock.skip(ms);
+    if (ms <= 0) return;
+    const start = this.clock.now();
+    this.clock.skip(ms);
+    this.stalls.push([start, this.clock.now()]);
+    if (this.preempting !== undefined) this.clock.runLane(this.preempting);
   }
 }

@@ -10,6 +10,8 @@ interface Entry extends TimerHandle {
   seq: number;
   callback: () => void;
   cancelled: boolean;
+  /** The machine whose callback it is (lane()), if any. */
+  lane: string | undefined;
 }
 
 export class VirtualClock implements Clock {
@@ -28,6 +30,30 @@ export class VirtualClock implements Clock {
 
   setTimeout(callback: () => void, delayMs: number): TimerHandle {
     return this.schedule(this.heap, callback, delayMs);
+  }
+
+  /** One machine's view of the clock: its callbacks carry `name`, so runLane can run them alone. */
+  lane(name: string): Clock {
+    return {
+      now: () => this.time,
+      setTimeout: (callback, delayMs) => this.schedule(this.heap, callback, delayMs, name),
+      clearTimeout: (handle) => this.clearTimeout(handle),
+    };
+  }
+
+  /**
+   * Runs now the callbacks of lane `name` that are due, in order, leaving every other software
+   * callback waiting: a higher-priority task preempting the running one (the therapy machine
+   * between two flash operations of the main machine).
+   */
+  runLane(name: string): void {
+    for (;;) {
+      const due = this.heap.filter((e) => e.lane === name && !e.cancelled && e.due <= this.time);
+      if (!due.length) return;
+      const first = due.reduce((a, b) => (this.less(a, b) ? a : b));
+      first.cancelled = true; // taken out of the queue; it is dropped there later
+      first.callback();
+    }
   }
 
   /** A peripheral's event: it happens on time even while the CPU is stalled. It must run no machine's JavaScript (post to setTimeout for that). */
@@ -82,9 +108,9 @@ export class VirtualClock implements Clock {
     this.time = end;
   }
 
-  private schedule(heap: Entry[], callback: () => void, delayMs: number): TimerHandle {
+  private schedule(heap: Entry[], callback: () => void, delayMs: number, lane?: string): TimerHandle {
     if (!(delayMs >= 0)) delayMs = 0;
-    const entry: Entry = { __timerHandle: true, due: this.time + delayMs, seq: this.seq++, callback, cancelled: false };
+    const entry: Entry = { __timerHandle: true, due: this.time + delayMs, seq: this.seq++, callback, cancelled: false, lane };
     this.push(heap, entry);
     return entry;
   }

@@ -28,7 +28,7 @@ describe('therapy device I/O (pins shims)', () => {
     const clock = virtualHost('esp32');
     const map = PIN_MAPS['esp32-devkitc'];
     const { log, inputs } = recorder();
-    const io = new DeviceIO(map, inputs, () => clock.now());
+    const io = new DeviceIO(map, inputs, clock);
     assert.deepEqual(log, ['magnet false', 'battery BOL']);
     pins().drive(map.senseV, 1);
     clock.advance(1);
@@ -45,7 +45,7 @@ describe('therapy device I/O (pins shims)', () => {
   it('paces a pulse of PULSE_MS at the armed time, reports it, and refuses one faster than 205 ppm', () => {
     const clock = virtualHost('esp32');
     const map = PIN_MAPS['esp32-devkitc'];
-    const io = new DeviceIO(map, recorder().inputs, () => clock.now());
+    const io = new DeviceIO(map, recorder().inputs, clock);
     const reports: string[] = [];
     io.paceTimer.listen((chamber, t) => reports.push(`${chamber}@${t}`));
     assert.equal(io.paceTimer.arm('V', 1000, 3500, 400), true);
@@ -66,7 +66,7 @@ describe('therapy device I/O (pins shims)', () => {
   it('keeps the armed time through a CPU stall: the pin on time, the report after the stall with that time', () => {
     const clock = virtualHost('nrf52');
     const map = PIN_MAPS['nrf52840-dk'];
-    const io = new DeviceIO(map, recorder().inputs, () => clock.now());
+    const io = new DeviceIO(map, recorder().inputs, clock);
     const reports: string[] = [];
     io.paceTimer.listen((chamber, t) => reports.push(`${chamber}@${t}@${clock.now()}`));
     io.paceTimer.arm('V', 500, 3500, 400);
@@ -82,7 +82,7 @@ describe('therapy device I/O (pins shims)', () => {
     const clock = virtualHost('nrf52');
     const map = PIN_MAPS['nrf52840-dk'];
     const { log, inputs } = recorder();
-    const io = new DeviceIO(map, inputs, () => clock.now());
+    const io = new DeviceIO(map, inputs, clock);
     assert.equal(pins().level(map.paceA), 1);
     io.paceTimer.arm('A', clock.now(), 3500, 400);
     clock.advance(0);
@@ -110,7 +110,7 @@ describe('therapy device I/O (pins shims)', () => {
     const map = PIN_MAPS['esp32-devkitc'];
     const vp: number[] = [];
     let therapy: Therapy | undefined;
-    const io = new DeviceIO(map, { sense: (c) => therapy?.sense(c), magnet: () => {}, battery: () => {}, activity: () => {} }, () => clock.now());
+    const io = new DeviceIO(map, { sense: (c) => therapy?.sense(c), magnet: () => {}, battery: () => {}, activity: () => {} }, clock);
     therapy = new Therapy(clock, { paceTimer: io.paceTimer, marker: (t, type) => type === 'VP' && vp.push(t) });
     therapy.program('permanent', { ...NOMINAL, mode: 'VVI', lrl: 70 });
     // A scripted heart on the sense pin: one beat at 3000 ms inhibits the pace due then.

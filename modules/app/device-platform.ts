@@ -59,7 +59,7 @@ function backupIO(clock: Clock): BackupIO {
     magnet: () => {},
     battery: () => {},
     activity: () => {},
-  }, () => clock.now());
+  }, clock);
   return { paceTimer: io.paceTimer, onVentricularSense: (handler) => (onSense = handler) };
 }
 

@@ -7,6 +7,7 @@
 import Digital from 'pins/digital';
 import Monitor from 'pins/digital/monitor';
 import Timer from 'timer';
+import type { Clock } from '../core/clock.js';
 import { DevicePaceTimer } from './device-pace-timer.js';
 import type { Chamber } from './markers.js';
 import type { PaceTimer } from './pace-timer.js';
@@ -36,8 +37,8 @@ export class DeviceIO {
   private readonly activityTimer: Timer;
   private activityRises = 0;
 
-  constructor(private readonly pins: TherapyPins, inputs: DeviceInputs, now: () => number) {
-    this.paceTimer = new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, now);
+  constructor(private readonly pins: TherapyPins, inputs: DeviceInputs, clock: Clock) {
+    this.paceTimer = new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, clock);
     this.watch(pins.senseA, Monitor.Rising, () => inputs.sense('A'));
     this.watch(pins.senseV, Monitor.Rising, () => inputs.sense('V'));
     const magnet = this.watch(pins.magnet, BOTH_EDGES, () => inputs.magnet(magnet.read() === 0));

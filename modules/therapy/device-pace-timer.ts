@@ -2,11 +2,11 @@
 // (modules/therapy/native/pace-timer-*.c: nRF52 TIMER + PPI + GPIOTE, ESP32 gptimer with an IRAM
 // interrupt, lin a timer without pins). Once armed the hardware emits the pulse without the CPU,
 // so a flash erase that stalls it cannot make the pace late. There is no call from C into
-// JavaScript: a JavaScript timer set for the armed time reads the chamber's pulse count, and
-// runs late after a stall; the pulse it then reports carries the time it was armed for.
+// JavaScript: a timer on the machine's clock, set for the armed time, reads the chamber's pulse
+// count, and runs late after a stall; the pulse it then reports carries the time it was armed for.
 // @req SAF-04 (docs/traceability.md)
 import FFI from 'mc/ffi';
-import Timer from 'timer';
+import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Chamber } from './markers.js';
 import type { PacedHandler, PaceTimer } from './pace-timer.js';
 
@@ -19,7 +19,7 @@ interface Armed {
   at: number;
   /** The chamber's pulse count when armed: the pulse has gone out once it moves. */
   readonly count: number;
-  poll: Timer;
+  poll: TimerHandle | undefined;
 }
 
 export class DevicePaceTimer implements PaceTimer {
@@ -30,7 +30,7 @@ export class DevicePaceTimer implements PaceTimer {
    * Claims the pace pins (`activeLow`: the pin idles high) for the hardware; `widthUs` is the
    * length of every pulse on the pin. Throws when the native side cannot set up its peripherals.
    */
-  constructor(pins: { paceA: number; paceV: number; activeLow: boolean }, private readonly widthUs: number, private readonly now: () => number) {
+  constructor(pins: { paceA: number; paceV: number; activeLow: boolean }, private readonly widthUs: number, private readonly clock: Clock) {
     const status = native.implant_pace_open(pins.paceA, pins.paceV, pins.activeLow ? 1 : 0);
     if (status !== 0) throw new Error(`pace timer: native status ${status}`);
   }
@@ -38,13 +38,13 @@ export class DevicePaceTimer implements PaceTimer {
   /** The amplitude and width travel with the call; the board's pin shows a fixed `widthUs` flash (device-io.ts). */
   arm(chamber: Chamber, at: number, _amplitudeMv: number, _widthUs: number): boolean {
     this.cancel(chamber);
-    const now = this.now();
+    const now = this.clock.now();
     const delay = Math.max(0, Math.ceil(at - now));
     const count = native.implant_pace_count(INDEX[chamber]);
     const status = native.implant_pace_arm(INDEX[chamber], delay, this.widthUs);
     if (status === REFUSED) return false;
     if (status !== 0) throw new Error(`pace timer: native status ${status}`);
-    const poll = Timer.set(() => this.poll(), delay);
+    const poll = this.clock.setTimeout(() => this.poll(), delay);
     this.armed[chamber] = { at: now + delay, count, poll };
     return true;
   }
@@ -53,7 +53,7 @@ export class DevicePaceTimer implements PaceTimer {
     const armed = this.armed[chamber];
     if (!armed) return false;
     if (native.implant_pace_cancel(INDEX[chamber]) !== 1) return false;
-    Timer.clear(armed.poll);
+    this.clock.clearTimeout(armed.poll);
     this.armed[chamber] = undefined;
     return true;
   }
@@ -64,13 +64,13 @@ export class DevicePaceTimer implements PaceTimer {
       if (!armed) continue;
       if (native.implant_pace_count(INDEX[chamber]) === armed.count) {
         // Not out yet (the JavaScript timer ran a little early of the hardware): look again next ms.
-        if (this.now() >= armed.at) {
-          Timer.clear(armed.poll);
-          armed.poll = Timer.set(() => this.poll(), 1);
+        if (this.clock.now() >= armed.at) {
+          this.clock.clearTimeout(armed.poll);
+          armed.poll = this.clock.setTimeout(() => this.poll(), 1);
         }
         continue;
       }
-      Timer.clear(armed.poll);
+      this.clock.clearTimeout(armed.poll);
       this.armed[chamber] = undefined;
       this.handler(chamber, armed.at);
     }

@@ -14,6 +14,6 @@ const io = new DeviceIO(pinsFromConfig(Config), {
   magnet: (present) => service?.therapy.setMagnet(present),
   battery: (level) => service?.therapy.setBattery(level),
   activity: (level) => service?.therapy.setActivity(level),
-}, () => clock.now());
+}, clock);
 service = new TherapyService(clock, { paceTimer: io.paceTimer }, (message) => self.postMessage(message));
 self.onmessage = (message) => service.handle(message);
