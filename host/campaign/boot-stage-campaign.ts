@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BootRecordStore, type BootRecord } from '../../modules/bootloader/boot-record.js';
 import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
+import { nrf52UpdatePlatform, type QspiNative } from '../../modules/bootloader/device-nrf52-boot.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { qspiUpdateAreas, type QspiLayout } from '../../modules/bootloader/qspi-layout.js';
@@ -146,12 +147,13 @@ export class StageBoard {
     return JSON.parse(ran.stdout) as StageRun;
   }
 
-  /** The firmware after a start: its update parts over the QSPI areas, as device-nrf52-boot.ts builds them. */
+  /** The firmware after a start: its update parts over the device adapter (device-nrf52-boot.ts) on this QSPI chip. */
   firmware(keys: Parameters<typeof openManifest>[2], counter: { value: number }) {
-    const { banks, bootRecord } = this.areas;
     this.restarted = false;
+    const platform = nrf52UpdatePlatform(() => void (this.restarted = true), qspiNativeOver(this.qspi), SIM_QSPI);
+    if (!platform) throw new Error('no QSPI chip');
     return updateParts({
-      platform: { banks, boot: new FlashBootControl(new BootRecordStore(bootRecord)), restart: () => void (this.restarted = true) },
+      platform,
       crypto, keys, clock: this.clock, vendorId: uuidBytes(IMPLANT_VENDOR_UUID)!, classId: uuidBytes(BOARD_CLASS_UUIDS.nrf52)!, time: () => undefined,
       counter: { read: () => counter.value, raise: (v) => void (counter.value = Math.max(counter.value, v)) },
       onEvent: (e) => void this.events.push(e),
@@ -185,6 +187,30 @@ export class StageBoard {
   dispose(): void {
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** native/nrf52_qspi.c's calls over a simulated chip, with its refusals (-1) for bad ranges. */
+export function qspiNativeOver(chip: NorFlash): QspiNative {
+  const call = (fn: () => void): number => {
+    try {
+      fn();
+      return 0;
+    } catch {
+      return -1;
+    }
+  };
+  const words = (address: number, length: number): void => {
+    if (address % 4 || length % 4) throw new RangeError('QSPI transfers are whole words');
+  };
+  return {
+    implant_qspi_open: () => chip.size,
+    implant_qspi_read: (buffer, address, length) => call(() => (words(address, length), new Uint8Array(buffer).set(chip.read(address, length)))),
+    implant_qspi_write: (buffer, address, length) => call(() => (words(address, length), chip.program(address, new Uint8Array(buffer, 0, length)))),
+    implant_qspi_erase: (address) => call(() => {
+      if (address % chip.eraseSize) throw new RangeError('QSPI erases whole sectors');
+      chip.eraseBlock(address / chip.eraseSize);
+    }),
+  };
 }
 
 function uuidHex(uuid: string): string {

@@ -1,15 +1,14 @@
-// The platform adapters through the host shims of Moddable's "flash" module: the nRF52 raw
-// regions (banks and boot record) carry a whole update, with the portable bootloader playing
-// the stage-2 that the nRF52 build lacks; on ESP32 the banks ("running", "nextota") and
+// The platform adapters: on nRF52 the QSPI slots and boot record through the FFI calls (over a
+// simulated chip; the boot stage that activates them is hosttest/bootloader/nrf52-boot-stage);
+// on ESP32 the banks ("running", "nextota") and
 // Esp32BootControl run over the host model of ESP-IDF's otadata and bootloader
 // (host/shims/host/esp32-ota.ts), so an update stages, activates, trial-boots after the
 // reset, and either confirms or is reverted by ESP-IDF's rollback.
 import assert from 'node:assert/strict';
 import { runningManifest, verifiedBank } from '../../modules/bootloader/bank-image.js';
-import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
-import { selectBoot } from '../../modules/bootloader/boot-select.js';
 import { Esp32BootControl, esp32Banks } from '../../modules/bootloader/device-esp32-boot.js';
-import { nrf52Banks, nrf52BootControl, type Nrf52UpdateRegions } from '../../modules/bootloader/device-nrf52-boot.js';
+import { nrf52UpdatePlatform } from '../../modules/bootloader/device-nrf52-boot.js';
+import { qspiNativeOver, SIM_QSPI } from '../../host/campaign/boot-stage-campaign.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { securityCounterFrom } from '../../modules/bootloader/security-counter.js';
@@ -26,7 +25,7 @@ import { RecordStore } from '../../modules/storage/record-store.js';
 import Flash from 'flash';
 import { NorFlash } from '../../host/sim/nor-flash.js';
 import type { VirtualClock } from '../../host/sim/virtual-clock.js';
-import { installFlashChip, installFlashPartition, installOtaPartitions, restartCount, SystemRestart, virtualHost } from '../../host/shims/host-control.js';
+import { installFlashPartition, installOtaPartitions, restartCount, SystemRestart, virtualHost } from '../../host/shims/host-control.js';
 import type { Esp32Ota } from '../../host/shims/host/esp32-ota.js';
 import { CLASS_ID, crypto, image, makePackage, manifestOf, updateKeys, VENDOR_ID } from '../../host/fixtures/update-fixture.js';
 
@@ -40,22 +39,15 @@ function install(bank: FlashArea, pkg: Uint8Array): void {
 }
 
 describe('update platform adapters over the flash shim', () => {
-  it('nRF52: raw-region banks and boot record carry an update, trial and confirm', async () => {
+  it('nRF52: the QSPI adapter carries an update into slot 1 and the boot record; with no chip (lin, the host shims) there are no updates', () => {
     const clock = virtualHost('nrf52');
-    const chip = new NorFlash({ size: 32 * BLOCK, eraseSize: BLOCK, writeSize: 1 });
-    installFlashChip(chip);
-    const regions: Nrf52UpdateRegions = {
-      bank0: { offset: 0, length: 6 * BLOCK }, bank1: { offset: 6 * BLOCK, length: 6 * BLOCK }, bootRecord: { offset: 12 * BLOCK, length: 2 * BLOCK },
-    };
-    const counter = securityCounterFrom(new Counters(new RecordStore(new ModdableFlashArea(new Flash(16 * BLOCK, 4 * BLOCK), 4))));
-    const banks = nrf52Banks(regions);
-    install(banks[0], makePackage({ version: [1, 0, 0], counter: 3, image: image(1, BLOCK) }));
-    const boot = nrf52BootControl(regions);
+    const chip = new NorFlash({ size: 0x14000, eraseSize: BLOCK, writeSize: 4 });
     let restarts = 0;
+    const platform = nrf52UpdatePlatform(() => void restarts++, qspiNativeOver(chip), SIM_QSPI)!;
+    install(platform.banks[0], makePackage({ version: [1, 0, 0], counter: 3, image: image(1, BLOCK) }));
     const service = new UpdateService({
-      crypto, keys, vendorId: VENDOR_ID, classId: CLASS_ID, counter, clock, time: () => undefined,
-      platform: { banks, boot, restart: () => void restarts++ },
-      running: runningManifest(banks, boot, crypto, keys),
+      crypto, keys, vendorId: VENDOR_ID, classId: CLASS_ID, counter: { read: () => 0, raise: () => {} }, clock, time: () => undefined,
+      platform, running: runningManifest(platform.banks, platform.boot, crypto, keys),
     });
     const pkg = makePackage({ version: [1, 1, 0], counter: 4, image: image(2, 3 * BLOCK + 5) });
     service.begin(UPDATE_ROLE, manifestOf(pkg));
@@ -64,17 +56,11 @@ describe('update platform adapters over the flash shim', () => {
     service.activate(UPDATE_ROLE);
     clock.advance(1000);
     assert.equal(restarts, 1);
-    assert.deepEqual(chip.cells.subarray(6 * BLOCK, 6 * BLOCK + img.length), img, 'the image went through the Flash shim into bank 1');
-    // A stage-2 bootloader running boot-select.ts on the same regions:
-    const choice = selectBoot(new BootRecordStore(new ModdableFlashArea(new Flash(12 * BLOCK, 2 * BLOCK), 4)),
-      (slot) => verifiedBank(banks[slot], bankLayout(banks[slot]), crypto, keys), counter.read());
-    assert.deepEqual([choice.slot, choice.trial], [1, true]);
-    const outcome = await new TrialSupervisor({
-      running: choice.manifest, boot, counter, clock, selfTest: () => Promise.resolve({ passed: true }), restart: () => {}, confirmWithinMs: 60_000,
-    }).start();
-    assert.equal(outcome, 'confirmed');
-    assert.equal(counter.read(), 4);
-    assert.deepEqual(boot.status(), { running: 1, trial: false, pending: undefined });
+    const slot1 = SIM_QSPI.slotOffsets[1];
+    assert.deepEqual(chip.cells.subarray(slot1, slot1 + img.length), img, 'the image went through the FFI calls into slot 1');
+    assert.deepEqual(platform.boot.status(), { running: 0, trial: false, pending: 1 });
+    assert.throws(() => platform.banks[1].program(2, Uint8Array.of(0, 0)), /aligned/);
+    assert.equal(nrf52UpdatePlatform(() => {}), undefined, 'the host FFI shim has no QSPI chip');
   });
 
   it('ESP32: "running" and "nextota" as banks, 16-byte writes as with flash encryption', () => {

@@ -6,6 +6,7 @@
 import { BUILTIN_TRUST } from '../access/builtin-trust.js';
 import { ImplantGattServer } from '../ble/device-gatt.js';
 import { Esp32BootControl, esp32Banks } from '../bootloader/device-esp32-boot.js';
+import { nrf52UpdatePlatform } from '../bootloader/device-nrf52-boot.js';
 import type { UpdatePlatform } from '../bootloader/update-service.js';
 import type { Clock } from '../core/clock.js';
 import type { FlashArea } from '../core/flash-area.js';
@@ -88,10 +89,12 @@ function watchTamper(onOpen: () => void): void {
 
 /**
  * ESP32: the two OTA app partitions and ESP-IDF's otadata with app rollback (written without
- * flash encryption, so byte-granular). nRF52: none yet; its raw-flash banks need a stage-2
- * bootloader that Moddable does not ship (docs/bootloader.md, "nRF52").
+ * flash encryption, so byte-granular). nRF52: two slots and the boot record in the DK's QSPI
+ * flash, activated by our boot stage (docs/bootloader.md, "nRF52: the boot stage"); none where
+ * there is no QSPI chip (lin).
  */
 function openUpdatePlatform(): UpdatePlatform | undefined {
+  if (board() === 'nrf52') return nrf52UpdatePlatform(restart);
   if (board() !== 'esp32') return undefined;
   return { banks: esp32Banks(1), boot: new Esp32BootControl(), restart };
 }

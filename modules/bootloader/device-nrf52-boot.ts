@@ -1,36 +1,65 @@
-// The nRF52 platform for the update (docs/bootloader.md, "nRF52"): what Moddable allows is raw
-// flash regions (new Flash(offset, length)), so the banks and the two-block boot record are
-// regions of the internal flash, driven by the portable state machine (FlashBootControl) exactly
-// as in the host campaign. What it does NOT do: boot from bank 1. The nRF52 build runs from a
-// fixed link address, and Moddable ships only the single-bank Adafruit-derived bootloader,
-// which reads no boot record. An activation therefore needs a stage-2 bootloader that runs
-// boot-select.ts's decision (MCUboot-like, not shipped); without one the device restarts into
-// the same image, and TrialSupervisor withdraws the untouched activation and reports it
+// The nRF52 platform for the update (docs/bootloader.md, "nRF52: the boot stage"). The
+// firmware runs from a fixed link address in internal flash (0x27000), and a second internal
+// bank cannot fit beside it, so the two A/B slots and the boot record live in the DK's external
+// QSPI NOR (qspi-layout.ts), reached by FFI (native/nrf52_qspi.c). The portable state machine
+// drives them exactly as in the host campaign: the stager writes a slot, activation writes the
+// boot record, TrialSupervisor confirms or reverts. At each reset our boot stage
+// (platforms/nrf52/boot-stage, in the MBR's bootloader position) verifies the slot the record
+// names and copies it into internal flash before it starts it. Without the stage (Moddable's UF2
+// bootloader still in place) the activation stays pending and TrialSupervisor withdraws it
 // ('reverted', reason 'not-activated').
-import Flash from 'flash';
-import { ModdableFlashArea } from '../platform/flash-area.js';
-import type { FlashArea } from '../core/flash-area.js';
+import FFI from 'mc/ffi';
+import { ModdableFlashArea, type FlashPartition } from '../platform/flash-area.js';
 import { BootRecordStore } from './boot-record.js';
 import { FlashBootControl } from './boot-control.js';
+import { NRF52_QSPI_LAYOUT, qspiUpdateAreas, type QspiLayout } from './qspi-layout.js';
+import type { UpdatePlatform } from './update-service.js';
 
-/** The nRF52840 NVMC programs 32-bit words. */
-const NRF52_WRITE_SIZE = 4;
-
-export interface Nrf52UpdateRegions {
-  /** Byte offsets and lengths in the internal flash, multiples of 4 KiB; see docs/bootloader.md. */
-  readonly bank0: { offset: number; length: number };
-  readonly bank1: { offset: number; length: number };
-  readonly bootRecord: { offset: number; length: number };
+/** The calls native/nrf52_qspi.c exports (manifest "ffi"); addresses and lengths are multiples of 4. */
+export interface QspiNative {
+  implant_qspi_open(): number;
+  implant_qspi_read(buffer: ArrayBuffer, address: number, length: number): number;
+  implant_qspi_write(buffer: ArrayBuffer, address: number, length: number): number;
+  implant_qspi_erase(address: number): number;
 }
 
-function region(r: { offset: number; length: number }): FlashArea {
-  return new ModdableFlashArea(new Flash(r.offset, r.length), NRF52_WRITE_SIZE);
+/** The MX25R6435F erases 4 KiB sectors; nrfx_qspi moves whole words. */
+const QSPI_SECTOR = 4096;
+const QSPI_WRITE_SIZE = 4;
+
+/** The chip as a Moddable-style flash partition, so ModdableFlashArea's checks apply to it too. */
+class QspiChip implements FlashPartition {
+  readonly blockSize = QSPI_SECTOR;
+
+  constructor(private readonly native: QspiNative, readonly byteLength: number) {}
+
+  read(offset: number, byteLength: number): ArrayBuffer {
+    const out = new ArrayBuffer(byteLength);
+    this.check('read', this.native.implant_qspi_read(out, offset, byteLength));
+    return out;
+  }
+
+  write(offset: number, byteLength: number, buffer: ArrayBufferLike | ArrayBufferView): void {
+    const bytes = ArrayBuffer.isView(buffer) ? new Uint8Array(buffer.buffer, buffer.byteOffset, byteLength) : new Uint8Array(buffer, 0, byteLength);
+    this.check('write', this.native.implant_qspi_write(bytes.slice().buffer, offset, byteLength));
+  }
+
+  erase(sector: number): void {
+    this.check('erase', this.native.implant_qspi_erase(sector * QSPI_SECTOR));
+  }
+
+  private check(what: string, status: number): void {
+    if (status !== 0) throw new Error(`QSPI ${what} failed`);
+  }
 }
 
-export function nrf52Banks(regions: Nrf52UpdateRegions): readonly [FlashArea, FlashArea] {
-  return [region(regions.bank0), region(regions.bank1)];
-}
-
-export function nrf52BootControl(regions: Nrf52UpdateRegions): FlashBootControl {
-  return new FlashBootControl(new BootRecordStore(region(regions.bootRecord)));
+/**
+ * The update platform over the QSPI chip, or undefined where there is none (lin, the host
+ * shims: implant_qspi_open reports -1).
+ */
+export function nrf52UpdatePlatform(restart: () => void, native: QspiNative = new FFI() as unknown as QspiNative, layout: QspiLayout = NRF52_QSPI_LAYOUT): UpdatePlatform | undefined {
+  const size = native.implant_qspi_open();
+  if (size <= 0) return undefined;
+  const { banks, bootRecord } = qspiUpdateAreas(new ModdableFlashArea(new QspiChip(native, size), QSPI_WRITE_SIZE), layout);
+  return { banks, boot: new FlashBootControl(new BootRecordStore(bootRecord)), restart };
 }

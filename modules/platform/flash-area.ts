@@ -6,6 +6,9 @@
 import type Flash from 'flash';
 import { FlashError, type FlashArea } from '../core/flash-area.js';
 
+/** What the adapter uses of a Moddable Flash (a QSPI chip reached by FFI offers the same). */
+export type FlashPartition = Pick<Flash, 'byteLength' | 'blockSize' | 'read' | 'write' | 'erase'>;
+
 export class ModdableFlashArea implements FlashArea {
   readonly size: number;
   readonly eraseSize: number;
@@ -15,7 +18,7 @@ export class ModdableFlashArea implements FlashArea {
    * records must own whole words), 1 on esp32 (16 if flash encryption is on).
    */
   constructor(
-    private readonly flash: Flash,
+    private readonly flash: FlashPartition,
     readonly writeSize: number,
   ) {
     this.size = flash.byteLength;

@@ -19,6 +19,11 @@ function ota(): Esp32Ota | undefined {
 }
 
 export default class FFI {
+  /** modules/bootloader/native/nrf52_qspi.c: the host boards have no QSPI chip (as on lin), so no nRF52 updates. */
+  implant_qspi_open(): number {
+    return -1;
+  }
+
   /** modules/platform/native/restart.c: restarts the board (host-control's restart), never returns. */
   implant_restart(): number {
     return requestRestart();

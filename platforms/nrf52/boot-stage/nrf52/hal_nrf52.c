@@ -1,17 +1,16 @@
 // The boot stage's flash on the nRF52840: the internal flash through the NVMC (the SoftDevice
-// is not running yet, so no sd_flash calls) and the DK's MX25R6435F through nrfx_qspi in
-// blocking mode. Every operation feeds a running watchdog: a soft reset does not stop it, and
+// is not running yet, so no sd_flash calls) and the DK's MX25R6435F through the firmware's
+// nrfx_qspi calls. Every operation feeds a running watchdog: a soft reset does not stop it, and
 // a copy of the whole application takes seconds.
 #include <string.h>
 #include "nrf.h"
 #include "nrfx_nvmc.h"
 #include "nrf_wdt.h"
 #include "nrfx_qspi.h"
+#include "nrf52_qspi.h"
 #include "hal_nrf52.h"
 
 #define PAGE 4096u
-#define MX25R_WRSR 0x01
-#define MX25R_STATUS_QE 0x40 // quad enable, for the 4-wire read and program opcodes
 
 static void feed_watchdog(void)
 {
@@ -43,24 +42,13 @@ static int internal_program(void *ctx, uint32_t addr, const void *buf, uint32_t 
 	return memcmp((const void *)addr, buf, len) ? -1 : 0;
 }
 
-static int qspi_wait(void)
-{
-	while (nrfx_qspi_mem_busy_check() == NRFX_ERROR_BUSY) feed_watchdog();
-	return 0;
-}
-
-// nrfx_qspi moves words by EasyDMA from RAM: lengths and buffers must be 4-byte aligned.
-static uint32_t bounce[1024];
-
+// The firmware's own QSPI calls (modules/bootloader/native/nrf52_qspi.c), a sector at a time
+// so the watchdog is fed between them.
 static int qspi_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 {
-	uint8_t *out = buf;
-	while (len) {
-		uint32_t n = len < sizeof bounce ? len : sizeof bounce;
+	for (uint32_t done = 0; done < len; done += PAGE) {
 		feed_watchdog();
-		if (nrfx_qspi_read(bounce, (n + 3) & ~3u, addr) != NRFX_SUCCESS) return -1;
-		memcpy(out, bounce, n);
-		out += n, addr += n, len -= n;
+		if (implant_qspi_read((uint8_t *)buf + done, addr + done, len - done < PAGE ? len - done : PAGE)) return -1;
 	}
 	return 0;
 }
@@ -68,19 +56,14 @@ static int qspi_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 static int qspi_erase(void *ctx, uint32_t addr)
 {
 	feed_watchdog();
-	if (nrfx_qspi_erase(NRF_QSPI_ERASE_LEN_4KB, addr) != NRFX_SUCCESS) return -1;
-	return qspi_wait();
+	return implant_qspi_erase(addr) ? -1 : 0;
 }
 
 static int qspi_program(void *ctx, uint32_t addr, const void *buf, uint32_t len)
 {
-	const uint8_t *in = buf;
-	while (len) {
-		uint32_t n = len < sizeof bounce ? len : sizeof bounce;
+	for (uint32_t done = 0; done < len; done += PAGE) {
 		feed_watchdog();
-		memcpy(bounce, in, n);
-		if (nrfx_qspi_write(bounce, n, addr) != NRFX_SUCCESS || qspi_wait()) return -1;
-		in += n, addr += n, len -= n;
+		if (implant_qspi_write((uint8_t *)buf + done, addr + done, len - done < PAGE ? len - done : PAGE)) return -1;
 	}
 	return 0;
 }
@@ -90,13 +73,7 @@ const stage_flash nrf52_qspi = { 0, QSPI_BYTES, PAGE, 4, qspi_read, qspi_erase, 
 
 int nrf52_qspi_start(void)
 {
-	nrfx_qspi_config_t config = NRFX_QSPI_DEFAULT_CONFIG;
-	uint8_t status = MX25R_STATUS_QE;
-	nrf_qspi_cinstr_conf_t wrsr = NRFX_QSPI_DEFAULT_CINSTR(MX25R_WRSR, NRF_QSPI_CINSTR_LEN_2B);
-	wrsr.wren = true;
-	wrsr.wipwait = true;
-	if (nrfx_qspi_init(&config, NULL, NULL) != NRFX_SUCCESS) return -1;
-	return nrfx_qspi_cinstr_xfer(&wrsr, &status, NULL) == NRFX_SUCCESS ? 0 : -1;
+	return implant_qspi_open() == QSPI_BYTES ? 0 : -1;
 }
 
 void nrf52_qspi_stop(void)

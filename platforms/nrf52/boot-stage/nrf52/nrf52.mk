@@ -4,16 +4,15 @@ ARM ?= arm-none-eabi-
 # The trusted Ed25519 root(s): by default the firmware's own built-in root (slot 0).
 ROOT_KEYS ?= $(shell grep -o -m1 "[0-9a-f]\{64\}" ../../../modules/access/builtin-trust.ts)
 NRF_OUT := $(BUILD)/nrf52
-NRF_SRC := $(CORE) nrf52/main.c nrf52/hal_nrf52.c nrf52/crypto_oberon.c \
+NRF_SRC := $(CORE) nrf52/main.c nrf52/hal_nrf52.c nrf52/crypto_oberon.c ../../../modules/bootloader/native/nrf52_qspi.c \
 	$(SDK)/modules/nrfx/mdk/system_nrf52840.c \
-	$(SDK)/modules/nrfx/drivers/src/nrfx_qspi.c \
 	$(SDK)/modules/nrfx/drivers/src/nrfx_nvmc.c \
 	$(SDK)/components/libraries/bootloader/nrf_bootloader_app_start.c \
 	$(SDK)/components/libraries/bootloader/nrf_bootloader_app_start_final.c \
 	$(SDK)/components/libraries/bootloader/dfu/nrf_dfu_mbr.c \
 	$(SDK)/components/libraries/util/app_error.c
 NRF_ASM := $(SDK)/modules/nrfx/mdk/gcc_startup_nrf52840.S
-NRF_INC := nrf52 $(NRF_OUT) \
+NRF_INC := nrf52 $(NRF_OUT) ../../../modules/bootloader/native $(SDK)/modules/nrfx/drivers/src \
 	$(SDK)/modules/nrfx $(SDK)/modules/nrfx/mdk $(SDK)/modules/nrfx/hal $(SDK)/modules/nrfx/drivers/include \
 	$(SDK)/integration/nrfx $(SDK)/integration/nrfx/legacy \
 	$(SDK)/components/toolchain/cmsis/include $(SDK)/components/libraries/util \
@@ -24,7 +23,7 @@ NRF_INC := nrf52 $(NRF_OUT) \
 	$(SDK)/components/softdevice/s140/headers/nrf52 $(SDK)/external/nrf_oberon/include
 NRF_CPU := -mcpu=cortex-m4 -mthumb -mabi=aapcs -mfloat-abi=hard -mfpu=fpv4-sp-d16
 NRF_CFLAGS := -std=gnu11 -Os -g -Wall $(NRF_CPU) -ffunction-sections -fdata-sections -fno-strict-aliasing -fshort-enums \
-	-DNRF52840_XXAA -DBOARD_PCA10056 -DCONFIG_GPIO_AS_PINRESET -D__HEAP_SIZE=0 -D__STACK_SIZE=8192 \
+	-DNRF52840_XXAA -Dnrf52 -DBOARD_PCA10056 -DCONFIG_GPIO_AS_PINRESET -D__HEAP_SIZE=0 -D__STACK_SIZE=8192 \
 	-DBOOTLOADER_START_ADDR=0xF4000 -DBOOTLOADER_SIZE=0xA000 \
 	$(addprefix -I,$(NRF_INC))
 NRF_LDFLAGS := $(NRF_CPU) -L$(SDK)/modules/nrfx/mdk -Tnrf52/boot_stage.ld -Wl,--gc-sections -Wl,-Map=$(NRF_OUT)/boot-stage.map --specs=nano.specs -lc -lnosys
