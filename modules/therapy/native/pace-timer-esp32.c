@@ -142,10 +142,9 @@ int32_t implant_pace_open(uint32_t pin_a, uint32_t pin_v, uint32_t active_low)
 
 int32_t implant_pace_arm(uint32_t chamber, uint32_t delay_ms, uint32_t width_us)
 {
-	if (!gTimer)
-		return IMPLANT_PACE_NOT_OPEN;
-	if (chamber > 1 || delay_ms > IMPLANT_PACE_MAX_DELAY_MS || width_us == 0 || width_us > IMPLANT_PACE_MAX_WIDTH_US)
-		return IMPLANT_PACE_BAD_ARGUMENT;
+	int32_t checked = implant_pace_check_arm(gTimer != NULL, chamber, delay_ms, width_us);
+	if (checked != IMPLANT_PACE_OK)
+		return checked;
 	pace_channel *c = &gChannels[chamber];
 	int32_t status = IMPLANT_PACE_OK;
 	portENTER_CRITICAL(&gLock);
@@ -166,10 +165,9 @@ int32_t implant_pace_arm(uint32_t chamber, uint32_t delay_ms, uint32_t width_us)
 
 int32_t implant_pace_cancel(uint32_t chamber)
 {
-	if (!gTimer)
-		return IMPLANT_PACE_NOT_OPEN;
-	if (chamber > 1)
-		return IMPLANT_PACE_BAD_ARGUMENT;
+	int32_t checked = implant_pace_check_chamber(gTimer != NULL, chamber);
+	if (checked != IMPLANT_PACE_OK)
+		return checked;
 	portENTER_CRITICAL(&gLock);
 	service(now_us());
 	pace_channel *c = &gChannels[chamber];

@@ -23,6 +23,24 @@
 #define IMPLANT_PACE_MAX_DELAY_MS 60000u
 #define IMPLANT_PACE_MAX_WIDTH_US 20000u
 
+/* The argument checks every board's implant_pace_arm makes first: IMPLANT_PACE_OK or why not. */
+static inline int32_t implant_pace_check_arm(int open, uint32_t chamber, uint32_t delay_ms, uint32_t width_us)
+{
+	if (!open)
+		return IMPLANT_PACE_NOT_OPEN;
+	if (chamber > 1 || delay_ms > IMPLANT_PACE_MAX_DELAY_MS || width_us == 0 || width_us > IMPLANT_PACE_MAX_WIDTH_US)
+		return IMPLANT_PACE_BAD_ARGUMENT;
+	return IMPLANT_PACE_OK;
+}
+
+/* The same for implant_pace_cancel. */
+static inline int32_t implant_pace_check_chamber(int open, uint32_t chamber)
+{
+	if (!open)
+		return IMPLANT_PACE_NOT_OPEN;
+	return chamber > 1 ? IMPLANT_PACE_BAD_ARGUMENT : IMPLANT_PACE_OK;
+}
+
 /* Claims both pace pins at their idle level and disarms both chambers; pulse counts go on. */
 int32_t implant_pace_open(uint32_t pin_a, uint32_t pin_v, uint32_t active_low);
 /* Arms the chamber's next pulse `delay_ms` from now (0: at once) for `width_us`, replacing a pending one. */
