@@ -15,7 +15,7 @@ import { FlashBootControl } from '../../modules/bootloader/boot-control.js';
 import { nrf52UpdatePlatform, type QspiNative } from '../../modules/bootloader/device-nrf52-boot.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { qspiUpdateAreas, type QspiLayout } from '../../modules/bootloader/qspi-layout.js';
+import { NRF52_QSPI_LAYOUT, qspiUpdateAreas, type QspiLayout } from '../../modules/bootloader/qspi-layout.js';
 import { openManifest } from '../../modules/bootloader/signed-manifest.js';
 import { decodeManifest } from '../../modules/bootloader/manifest.js';
 import { decodeSign1 } from '../../modules/core/cose.js';
@@ -37,13 +37,34 @@ export const STAGE_DIR = 'platforms/nrf52/boot-stage';
 export const STAGE_SIM = `${STAGE_DIR}/build/host/boot-stage-sim`;
 
 const SECTOR = 4096;
-/** Scaled QSPI: the same shape as NRF52_QSPI_LAYOUT with 8-sector slots (the stage's logic does not depend on sizes). */
-export const SIM_QSPI: QspiLayout = Object.freeze({ recordOffset: 0, floorOffset: 0x2000, slotOffsets: Object.freeze([0x4000, 0xc000] as const), slotSize: 0x8000 });
-const QSPI_BYTES = 0x14000;
-/** Scaled internal flash: sector 0 stands for the MBR and SoftDevice, 8 sectors of application, then Moddable's storage. */
-export const APP_OFFSET = 0x1000;
-export const APP_LIMIT = 0x9000;
-const INTERNAL_BYTES = 0xa000;
+
+/** Both chips of a simulated board and where the stage's areas are on them. */
+export interface StageGeometry {
+  readonly qspi: QspiLayout;
+  readonly qspiBytes: number;
+  /** The application region in internal flash; below it the MBR and SoftDevice, above it Moddable's storage. */
+  readonly appOffset: number;
+  readonly appLimit: number;
+  readonly internalBytes: number;
+}
+
+/**
+ * Scaled: the shape of NRF52_QSPI_LAYOUT with 8-sector slots (the stage's logic does not depend
+ * on sizes), sector 0 of internal flash standing for the MBR and SoftDevice.
+ */
+export const SIM_GEOMETRY: StageGeometry = Object.freeze({
+  qspi: Object.freeze({ recordOffset: 0, floorOffset: 0x2000, slotOffsets: Object.freeze([0x4000, 0xc000] as const), slotSize: 0x8000 }),
+  qspiBytes: 0x14000,
+  appOffset: 0x1000,
+  appLimit: 0x9000,
+  internalBytes: 0xa000,
+});
+export const SIM_QSPI = SIM_GEOMETRY.qspi;
+
+/** The DK itself: 8 MiB QSPI, 1 MiB internal flash (platforms/nrf52/boot-stage/nrf52/config.h). */
+export const DK_GEOMETRY: StageGeometry = Object.freeze({
+  qspi: NRF52_QSPI_LAYOUT, qspiBytes: 0x800000, appOffset: 0x27000, appLimit: 0xdf000, internalBytes: 0x100000,
+});
 
 /** Builds the host runner (gcc + libsodium); throws with make's output if it cannot. */
 export function buildStageSim(): void {
@@ -90,21 +111,34 @@ export async function implantSign(dir: string, key: SigningKey, image: Uint8Arra
  * update code) and the internal flash, both handed to the C stage as files at each power-on.
  */
 export class StageBoard {
-  readonly qspi = new NorFlash({ size: QSPI_BYTES, eraseSize: SECTOR, writeSize: 4 });
-  internal = new Uint8Array(INTERNAL_BYTES).fill(0xff);
+  readonly qspi: NorFlash;
+  internal: Uint8Array;
   private readonly dir = mkdtempSync(join(tmpdir(), 'boot-stage-'));
   readonly clock = new VirtualClock();
   readonly events: UpdateEvent[] = [];
   restarted = false;
 
-  constructor(private readonly trusted: readonly Uint8Array[]) {
+  constructor(private readonly trusted: readonly Uint8Array[], readonly geometry: StageGeometry = SIM_GEOMETRY) {
+    this.qspi = new NorFlash({ size: geometry.qspiBytes, eraseSize: SECTOR, writeSize: 4 });
     // What the stage must never write: the MBR/SoftDevice below it and the storage above it.
-    this.internal.fill(0x5a, 0, APP_OFFSET);
-    this.internal.fill(0xa5, APP_LIMIT);
+    this.internal = new Uint8Array(geometry.internalBytes).fill(0xff);
+    this.internal.fill(0x5a, 0, geometry.appOffset);
+    this.internal.fill(0xa5, geometry.appLimit);
   }
 
   get areas() {
-    return qspiUpdateAreas(this.qspi, SIM_QSPI);
+    return qspiUpdateAreas(this.qspi, this.geometry.qspi);
+  }
+
+  /** The application region's bytes. */
+  app(): Uint8Array {
+    return this.internal.subarray(this.geometry.appOffset, this.geometry.appLimit);
+  }
+
+  /** Whether the bytes outside the application region are as the factory left them. */
+  outsideAppUntouched(): boolean {
+    const { appOffset, appLimit } = this.geometry;
+    return !this.internal.subarray(0, appOffset).some((b) => b !== 0x5a) && !this.internal.subarray(appLimit).some((b) => b !== 0xa5);
   }
 
   bootRecord(): BootRecord {
@@ -136,7 +170,7 @@ export class StageBoard {
     const ext = join(this.dir, 'qspi.bin'), int = join(this.dir, 'internal.bin');
     writeFileSync(ext, this.qspi.cells);
     writeFileSync(int, this.internal);
-    const args = ['--ext', ext, '--int', int, '--layout', stageLayoutArg(), '--vendor', uuidHex(IMPLANT_VENDOR_UUID), '--class', uuidHex(BOARD_CLASS_UUIDS.nrf52)];
+    const args = ['--ext', ext, '--int', int, '--layout', stageLayoutArg(this.geometry), '--vendor', uuidHex(IMPLANT_VENDOR_UUID), '--class', uuidHex(BOARD_CLASS_UUIDS.nrf52)];
     for (const key of this.trusted) args.push('--key', toHex(key));
     if (cut) args.push('--cut', String(cut.at));
     if (cut?.tornSeed !== undefined) args.push('--torn', String(cut.tornSeed));
@@ -150,7 +184,7 @@ export class StageBoard {
   /** The firmware after a start: its update parts over the device adapter (device-nrf52-boot.ts) on this QSPI chip. */
   firmware(keys: Parameters<typeof openManifest>[2], counter: { value: number }) {
     this.restarted = false;
-    const platform = nrf52UpdatePlatform(() => void (this.restarted = true), qspiNativeOver(this.qspi), SIM_QSPI);
+    const platform = nrf52UpdatePlatform(() => void (this.restarted = true), qspiNativeOver(this.qspi), this.geometry.qspi);
     if (!platform) throw new Error('no QSPI chip');
     return updateParts({
       platform,
@@ -189,7 +223,7 @@ export class StageBoard {
   }
 }
 
-/** native/nrf52_qspi.c's calls over a simulated chip, with its refusals (-1) for bad ranges. */
+/** native/nrf52_qspi.c's calls over a simulated chip, with its refusals (-1): reads take any range, programs whole words. */
 export function qspiNativeOver(chip: NorFlash): QspiNative {
   const call = (fn: () => void): number => {
     try {
@@ -204,7 +238,7 @@ export function qspiNativeOver(chip: NorFlash): QspiNative {
   };
   return {
     implant_qspi_open: () => chip.size,
-    implant_qspi_read: (buffer, address, length) => call(() => (words(address, length), new Uint8Array(buffer).set(chip.read(address, length)))),
+    implant_qspi_read: (buffer, address, length) => call(() => new Uint8Array(buffer).set(chip.read(address, length))),
     implant_qspi_write: (buffer, address, length) => call(() => (words(address, length), chip.program(address, new Uint8Array(buffer, 0, length)))),
     implant_qspi_erase: (address) => call(() => {
       if (address % chip.eraseSize) throw new RangeError('QSPI erases whole sectors');
@@ -217,9 +251,9 @@ function uuidHex(uuid: string): string {
   return toHex(uuidBytes(uuid)!);
 }
 
-function stageLayoutArg(): string {
-  const l = SIM_QSPI;
-  return [l.recordOffset, l.floorOffset, l.slotOffsets[0], l.slotOffsets[1], l.slotSize, APP_OFFSET, APP_LIMIT].join(',');
+function stageLayoutArg(g: StageGeometry): string {
+  const l = g.qspi;
+  return [l.recordOffset, l.floorOffset, l.slotOffsets[0], l.slotOffsets[1], l.slotSize, g.appOffset, g.appLimit].join(',');
 }
 
 export interface CutTotals {
@@ -247,10 +281,9 @@ export interface Expectation {
  */
 export function checkBoot(board: StageBoard, run: StageRun, expect: Expectation, images: readonly Signed[]): keyof CutTotals | 'ok' {
   if (run.cut || !run.started || run.violations !== 0) return 'bricked';
-  const app = board.internal.subarray(APP_OFFSET, APP_LIMIT);
+  const app = board.app();
   const holds = images.filter((s) => equalPrefix(app, s.image));
-  if (holds.length !== 1) return 'mixed';
-  if (board.internal.subarray(0, APP_OFFSET).some((b) => b !== 0x5a) || board.internal.subarray(APP_LIMIT).some((b) => b !== 0xa5)) return 'mixed';
+  if (holds.length !== 1 || !board.outsideAppUntouched()) return 'mixed';
   if ((run.floor ?? 0) < expect.floor || (run.counter ?? 0) < (run.floor ?? 0)) return 'downgraded';
   const record = board.bootRecord();
   const onTrial = record.state === 'trying' && record.trial === run.slot;
@@ -344,7 +377,7 @@ export async function runBootStageCampaign(o: CampaignOptions): Promise<CutTotal
     board.powerOn();
     if ((await board.trial(o.keys, counter)) !== 'confirmed') throw new Error('the trial did not confirm');
     phase('after confirm', { image: next, trial: false, floor: next.counter });
-    board.internal[APP_OFFSET + 5000] ^= 0x10;
+    board.app()[5000] ^= 0x10;
     phase('repair', { image: next, trial: false, floor: next.counter });
   } finally {
     board.dispose();

@@ -5,8 +5,13 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { intelHex, QSPI_HEX_BASE, stagedSlot } from '../../tools/flash/qspi-image.js';
+import { NRF52_QSPI_LAYOUT } from '../../modules/bootloader/qspi-layout.js';
+import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../modules/bootloader/identity.js';
+import { Prng } from '../../host/lib/prng.js';
 import {
-  APP_OFFSET, buildStageSim, implantSign, runBootStageCampaign, SIM_QSPI, StageBoard, stagePackages, type StagePackages,
+  buildStageSim, DK_GEOMETRY, implantSign, runBootStageCampaign, SIM_QSPI, StageBoard, stagePackages, type StagePackages,
 } from '../../host/campaign/boot-stage-campaign.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
 import { ROOT, STRANGER, updateKeys } from '../../host/fixtures/update-fixture.js';
@@ -104,9 +109,57 @@ describe('nRF52 boot stage (C core, host build)', function () {
   }));
 
   it('starts nothing when neither the internal copy nor the slot verifies', () => onFactoryBoard((board) => {
-    board.internal[APP_OFFSET + 100] ^= 1;
+    board.app()[100] ^= 1;
     board.qspi.cells[SIM_QSPI.slotOffsets[0] + 100] ^= 1;
     const run = board.powerOn();
     assert.deepEqual([run.started, run.slot], [false, -1]);
   }));
+
+  /** Intel HEX records read back, independently of the writer: address → bytes. */
+  function parseHex(text: string, into: Uint8Array, base: number): void {
+    let upper = 0;
+    for (const line of text.trim().split('\n')) {
+      const b = Uint8Array.from(line.slice(1).match(/../g)!.map((h) => parseInt(h, 16)));
+      assert.equal(b.reduce((a, x) => a + x, 0) & 0xff, 0, `checksum of ${line}`);
+      const [n, hi, lo, type] = b;
+      if (type === 4) upper = (b[4] << 8) | b[5];
+      if (type === 0) into.set(b.subarray(4, 4 + n), upper * 0x10000 + (hi << 8) + lo - base);
+    }
+  }
+
+  it('at full size on the DK layout: a factory QSPI hex from qspi-image.ts boots into blank internal flash, then an update installs and confirms', async () => {
+    const board = new StageBoard([ROOT.publicKey], DK_GEOMETRY);
+    try {
+      const factory = await implantSign(dir, ROOT, new Prng(5).bytes(600_001), '1.0.0', 3);
+      parseHex(intelHex(stagedSlot(factory.pkg, ROOT.publicKey), QSPI_HEX_BASE + NRF52_QSPI_LAYOUT.slotOffsets[0]), board.qspi.cells, QSPI_HEX_BASE);
+      const first = board.powerOn();
+      assert.deepEqual([first.started, first.version, first.copied, first.trial], [true, '1.0.0', true, false]);
+      assert.deepEqual(board.app().subarray(0, factory.image.length), factory.image);
+      const next = await implantSign(dir, ROOT, new Prng(6).bytes(655_360), '1.1.0', 4);
+      const counter = { value: 0 };
+      board.sendUpdate(keys, counter, next);
+      const trial = board.powerOn();
+      assert.deepEqual([trial.version, trial.trial, trial.copied], ['1.1.0', true, true]);
+      assert.deepEqual(board.app().subarray(0, next.image.length), next.image);
+      assert.equal(await board.trial(keys, counter), 'confirmed');
+      assert.deepEqual([board.powerOn().floor, counter.value], [4, 4]);
+      assert.ok(board.outsideAppUntouched(), 'the MBR, SoftDevice and storage partition were never written');
+    } finally {
+      board.dispose();
+    }
+  });
+
+  it('the board build (nrf52/config.h) has the layout and identity the firmware writes', () => {
+    const config = readFileSync('platforms/nrf52/boot-stage/nrf52/config.h', 'utf8');
+    const define = (name: string): number => Number(/#define (\w+) (0x[0-9A-F]+)u/g.exec(config.slice(config.indexOf(`#define ${name} `)))![2]);
+    assert.deepEqual(
+      [define('QSPI_RECORD_OFFSET'), define('QSPI_FLOOR_OFFSET'), define('QSPI_SLOT0_OFFSET'), define('QSPI_SLOT_SIZE'), define('QSPI_BYTES'), define('APP_START'), define('APP_LIMIT')],
+      [NRF52_QSPI_LAYOUT.recordOffset, DK_GEOMETRY.qspi.floorOffset, NRF52_QSPI_LAYOUT.slotOffsets[0], NRF52_QSPI_LAYOUT.slotSize, DK_GEOMETRY.qspiBytes, DK_GEOMETRY.appOffset, DK_GEOMETRY.appLimit],
+    );
+    assert.equal(NRF52_QSPI_LAYOUT.slotOffsets[1], NRF52_QSPI_LAYOUT.slotOffsets[0] + NRF52_QSPI_LAYOUT.slotSize);
+    assert.equal(NRF52_QSPI_LAYOUT.slotSize, DK_GEOMETRY.appLimit - DK_GEOMETRY.appOffset + 4096, 'a slot holds the largest application plus its trailer');
+    const uuid = (name: string) => Uint8Array.from(new RegExp(`#define ${name} +\\{([^}]*)\\}`).exec(config)![1].split(',').map((x) => Number(x.trim())));
+    assert.deepEqual(uuid('VENDOR_UUID'), uuidBytes(IMPLANT_VENDOR_UUID));
+    assert.deepEqual(uuid('CLASS_UUID'), uuidBytes(BOARD_CLASS_UUIDS.nrf52));
+  });
 });

@@ -15,7 +15,7 @@ import { FlashBootControl } from './boot-control.js';
 import { NRF52_QSPI_LAYOUT, qspiUpdateAreas, type QspiLayout } from './qspi-layout.js';
 import type { UpdatePlatform } from './update-service.js';
 
-/** The calls native/nrf52_qspi.c exports (manifest "ffi"); addresses and lengths are multiples of 4. */
+/** The calls native/nrf52_qspi.c exports (manifest "ffi"): reads take any range, writes whole words. */
 export interface QspiNative {
   implant_qspi_open(): number;
   implant_qspi_read(buffer: ArrayBuffer, address: number, length: number): number;

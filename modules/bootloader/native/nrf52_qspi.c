@@ -6,8 +6,8 @@
  * compiled here with it on). EasyDMA needs word-aligned RAM, so data passes through a static bounce buffer. Unlike an
  * NVMC erase, a QSPI erase does not stall the CPU: only this call waits.
  *   implant_qspi_open()                   chip size in bytes, or -1 (no chip: lin, the host)
- *   implant_qspi_read(buf, addr, len)     0 or -1; addr and len multiples of 4
- *   implant_qspi_write(buf, addr, len)    0 or -1; programs (NOR: only clears bits)
+ *   implant_qspi_read(buf, addr, len)     0 or -1; any range
+ *   implant_qspi_write(buf, addr, len)    0 or -1; programs (NOR: only clears bits); addr and len multiples of 4
  *   implant_qspi_erase(addr)              0 or -1; the 4 KiB sector at addr
  */
 #include "nrf52_qspi.h"
@@ -67,11 +67,13 @@ static int32_t in_chip(uint32_t address, uint32_t length)
 
 int32_t implant_qspi_read(uint8_t *buffer, uint32_t address, uint32_t length)
 {
-	if (!buffer || !in_chip(address, length)) return -1;
+	if (!buffer || !opened || address > CHIP_BYTES || length > CHIP_BYTES - address) return -1;
 	while (length) {
-		uint32_t n = length < sizeof bounce ? length : sizeof bounce;
-		if (nrfx_qspi_read(bounce, n, address) != NRFX_SUCCESS) return -1;
-		memcpy(buffer, bounce, n);
+		/* Any range: the enclosing words are read and the asked-for bytes copied out. */
+		uint32_t skip = address & 3, n = sizeof bounce - skip;
+		if (n > length) n = length;
+		if (nrfx_qspi_read(bounce, (skip + n + 3) & ~3u, address - skip) != NRFX_SUCCESS) return -1;
+		memcpy(buffer, (uint8_t *)bounce + skip, n);
 		buffer += n, address += n, length -= n;
 	}
 	return 0;
