@@ -257,8 +257,11 @@ function stageLayoutArg(g: StageGeometry): string {
 }
 
 export interface CutTotals {
+  /** Power cuts made, torn ones and second cuts (during the boot after a cut) among them. */
   cuts: number;
   torn: number;
+  second: number;
+  /** Runs (a cut, maybe a second, then a clean boot) by how they ended. */
   booted_valid: number;
   bricked: number;
   mixed: number;
@@ -279,7 +282,7 @@ export interface Expectation {
  * are exactly the expected image's (never a mix), the bytes outside the application region are
  * untouched, the boot record agrees, and the floor is not below `floor`.
  */
-export function checkBoot(board: StageBoard, run: StageRun, expect: Expectation, images: readonly Signed[]): keyof CutTotals | 'ok' {
+export function checkBoot(board: StageBoard, run: StageRun, expect: Expectation, images: readonly Signed[]): 'ok' | 'bricked' | 'mixed' | 'downgraded' | 'unexpected' {
   if (run.cut || !run.started || run.violations !== 0) return 'bricked';
   const app = board.app();
   const holds = images.filter((s) => equalPrefix(app, s.image));
@@ -300,21 +303,29 @@ function equalPrefix(region: Uint8Array, image: Uint8Array): boolean {
 
 /**
  * Cuts power at every flash operation of the boot that starts from `start`, plain and with
- * `tornSeeds` torn variants; after each cut the board boots once more and must meet `expect`.
- * Each cut point runs from a restored copy of `start`.
+ * `tornSeeds` torn variants. Every other time the recovery boot is cut too, at a random
+ * operation of its own (a second cut while the stage repeats its work); then the board boots
+ * once more and must meet `expect`. Each cut point runs from a restored copy of `start`.
  */
 export function cutEveryOperation(board: StageBoard, expect: Expectation, images: readonly Signed[], tornSeeds: number, totals: CutTotals, prng: Prng): number {
   const start = board.snapshot();
   const ops = board.powerOn().ops;
+  const cut = (at: number, torn: boolean): StageRun => {
+    const run = board.powerOn({ at, tornSeed: torn ? prng.nextU32() : undefined });
+    if (run.cut) {
+      totals.cuts++;
+      if (torn) totals.torn++;
+    }
+    return run;
+  };
   for (let at = 1; at <= ops; at++) {
     for (let variant = 0; variant <= tornSeeds; variant++) {
       board.restore(start);
-      const tornSeed = variant === 0 ? undefined : prng.nextU32();
-      const cut = board.powerOn({ at, tornSeed });
-      if (!cut.cut) throw new Error(`operation ${at} of ${ops} did not cut`);
-      totals.cuts++;
-      if (tornSeed !== undefined) totals.torn++;
-      const verdict = checkBoot(board, board.powerOn(), expect, images);
+      if (!cut(at, variant > 0).cut) throw new Error(`operation ${at} of ${ops} did not cut`);
+      let last = prng.next() < 0.5 ? cut(prng.int(1, ops + 2), prng.next() < 0.5) : undefined;
+      if (last?.cut) totals.second++;
+      if (!last || last.cut) last = board.powerOn();
+      const verdict = checkBoot(board, last, expect, images);
       totals[verdict === 'ok' ? 'booted_valid' : verdict]++;
     }
   }
@@ -323,7 +334,7 @@ export function cutEveryOperation(board: StageBoard, expect: Expectation, images
 }
 
 export function emptyCutTotals(): CutTotals {
-  return { cuts: 0, torn: 0, booted_valid: 0, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0 };
+  return { cuts: 0, torn: 0, second: 0, booted_valid: 0, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0 };
 }
 
 export interface StagePackages {
