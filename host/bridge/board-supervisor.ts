@@ -4,7 +4,7 @@
 // GATT operations go to the board in order and come back in order; one central at a time.
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { parseConsoleLine } from '../../modules/app/console.js';
+import { parseConsoleLine } from '../console-line.js';
 import { RESTART_EXIT_CODE } from './board-messages.js';
 import type { BoardInputs, FromBoard, ToBoard } from './board-messages.js';
 import { BridgeError } from './gatt-link.js';

@@ -1,6 +1,7 @@
 // The composition root's portable pieces, on Node and inside XS: the console line format and
 // the codec that keeps the therapy parameters at rest.
-import { formatConsoleLine, parseConsoleLine } from '../../modules/app/console.js';
+import { formatConsoleLine } from '../../modules/app/console.js';
+import { parseConsoleLine } from '../../host/console-line.js';
 import { therapyParamsCodec } from '../../modules/therapy-control/saved-params.js';
 import { decodeCbor, encodeCbor } from '../../modules/core/cbor.js';
 import type { CborValue } from '../../modules/core/cbor.js';

@@ -5,7 +5,7 @@
 import '../../host/shims/xs-globals.js';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseConsoleLine } from '../../modules/app/console.js';
+import { parseConsoleLine } from '../../host/console-line.js';
 import type { ConsoleEvent } from '../../modules/app/console.js';
 import { devicePlatform } from '../../modules/app/device-platform.js';
 import { startFirmware } from '../../modules/app/firmware.js';

@@ -1,7 +1,9 @@
 // What the firmware tells its console: one event per line, "[seconds] topic: text", e.g.
 //   [    0.923] marker: VP ventricular pace
 // The board prints these lines on its serial console (trace); `implant run` reads the same lines
-// back (parseConsoleLine) to print them, summarise markers, or emit them as JSON.
+// back (host/console-line.ts) to print them, summarise markers, or emit them as JSON. The device
+// only formats: parsing needs a RegExp, and the image carries no regular-expression engine
+// (docs/memory.md).
 
 /** What the line is about; a reader can filter on it. */
 export type ConsoleTopic =
@@ -27,12 +29,4 @@ export interface ConsoleEvent {
 export function formatConsoleLine(event: ConsoleEvent): string {
   const seconds = (Math.max(0, event.t) / 1000).toFixed(3);
   return `[${seconds.padStart(9)}] ${event.topic}: ${event.text}`;
-}
-
-/** The event a console line carries, or undefined for any other text (a trace from elsewhere). */
-export function parseConsoleLine(line: string): ConsoleEvent | undefined {
-  // Made per call: a preloaded module keeps no RegExp at module scope (it would be read-only in flash).
-  const m = /^\[\s*(\d+\.\d{3})\] ([a-z]+): (.*)$/.exec(line);
-  if (!m || !(CONSOLE_TOPICS as readonly string[]).includes(m[2])) return undefined;
-  return { t: Math.round(Number(m[1]) * 1000), topic: m[2] as ConsoleTopic, text: m[3] };
 }

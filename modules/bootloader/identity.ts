@@ -1,7 +1,7 @@
 // Which firmware this device accepts: the vendor and class ids of the manifest (SUIT's
 // vendor-identifier and class-identifier, RFC 9124 §3.5), as RFC 4122 UUIDs. These are the
 // reference project's own; a manufacturer replaces them with UUIDs of its name space.
-import { fromHex, toHex } from '../core/bytes.js';
+import { fromHex, isHexText, toHex } from '../core/bytes.js';
 
 export const IMPLANT_VENDOR_UUID = '7e5a0000-4c1b-4e8b-9d3a-2f6c1b0e9a51';
 
@@ -11,9 +11,14 @@ export const BOARD_CLASS_UUIDS = Object.freeze({
   nrf52: '7e5a0200-4c1b-4e8b-9d3a-2f6c1b0e9a51',
 });
 
+const UUID_GROUPS = Object.freeze([8, 4, 4, 4, 12]);
+
 /** The 16 bytes of a UUID in its canonical text form, or undefined. */
 export function uuidBytes(text: string): Uint8Array | undefined {
-  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text) ? fromHex(text.replace(/-/g, '')) : undefined;
+  // RFC 4122 §3: groups of 8-4-4-4-12 hex digits, either case.
+  const groups = text.split('-');
+  const canonical = groups.length === 5 && groups.every((g, i) => g.length === UUID_GROUPS[i] && isHexText(g));
+  return canonical ? fromHex(groups.join('')) : undefined;
 }
 
 export function uuidText(bytes: Uint8Array): string {

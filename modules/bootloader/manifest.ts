@@ -2,6 +2,7 @@
 // a COSE_Sign1 with EdDSA (RFC 9052 §4.2, RFC 9053 §2.2). Byte-by-byte layout in
 // docs/update-format.md. Decoding is strict: deterministic CBOR, known keys only, every field
 // typed and bounded, so one manifest has exactly one encoding.
+import { isDecimalText } from '../core/bytes.js';
 import { CborError, decodeCbor, encodeCbor } from '../core/cbor.js';
 import type { CborMap, CborValue } from '../core/cbor.js';
 import { UpdateError } from './errors.js';
@@ -113,8 +114,8 @@ export function versionText(v: Version): string {
 }
 
 export function parseVersion(text: string): Version | undefined {
-  const m = /^(\d{1,5})\.(\d{1,5})\.(\d{1,5})$/.exec(text);
-  if (!m) return undefined;
-  const v: Version = [Number(m[1]), Number(m[2]), Number(m[3])];
+  const parts = text.split('.');
+  if (parts.length !== 3 || !parts.every((p) => isDecimalText(p, 5))) return undefined;
+  const v: Version = [Number(parts[0]), Number(parts[1]), Number(parts[2])];
   return v.every((n) => n <= U16) ? v : undefined;
 }

@@ -23,6 +23,29 @@ export function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
 
 const HEX = '0123456789abcdef';
 
+/**
+ * Whether text is hex digits only (both cases, or lower case only when `lowerOnly`). A loop, not a
+ * RegExp: no module in the image uses one, which keeps XS's regular-expression engine out of it.
+ */
+export function isHexText(text: string, lowerOnly = false): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const digit = c >= 0x30 && c <= 0x39, lower = c >= 0x61 && c <= 0x66, upper = c >= 0x41 && c <= 0x46;
+    if (!(digit || lower || (upper && !lowerOnly))) return false;
+  }
+  return true;
+}
+
+/** Whether text is 1 to `maxDigits` ASCII decimal digits. */
+export function isDecimalText(text: string, maxDigits: number): boolean {
+  if (text.length < 1 || text.length > maxDigits) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
+}
+
 export function toHex(bytes: Uint8Array): string {
   let out = '';
   for (let i = 0; i < bytes.length; i++) out += HEX[bytes[i] >> 4] + HEX[bytes[i] & 15];
@@ -30,7 +53,7 @@ export function toHex(bytes: Uint8Array): string {
 }
 
 export function fromHex(hex: string): Uint8Array {
-  if (hex.length % 2 !== 0 || !/^[0-9a-fA-F]*$/.test(hex)) throw new TypeError('invalid hex string');
+  if (hex.length % 2 !== 0 || !isHexText(hex)) throw new TypeError('invalid hex string');
   const out = new Uint8Array(hex.length / 2);
   for (let i = 0; i < out.length; i++) out[i] = parseInt(hex.slice(2 * i, 2 * i + 2), 16);
   return out;

@@ -3,7 +3,7 @@
 // and the device's Ed25519 signature over the checkpoints and links. A verifier with the device's
 // public key proves the export unaltered and complete from its first anchor, and names the first
 // entry that is not; one holding the audit MAC key (the device itself) also checks every tag.
-import { concatBytes, equalBytes, fromHex, toHex, utf8, writeU32LE } from '../core/bytes.js';
+import { concatBytes, equalBytes, fromHex, isHexText, toHex, utf8, writeU32LE } from '../core/bytes.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import { ChainWalker, type ChainFault, checkpointTag, LINK_BYTES, TAG_BYTES } from './audit-chain.js';
 import { type AuditEntry, decodeAuditEntry } from './audit-entry.js';
@@ -156,7 +156,7 @@ function sameEntry(a: AuditEntry, b: AuditEntry): boolean {
 }
 
 function isHex(value: unknown, bytes?: number): value is string {
-  return typeof value === 'string' && /^(?:[0-9a-f]{2})*$/.test(value) && (bytes === undefined || value.length === 2 * bytes);
+  return typeof value === 'string' && value.length % 2 === 0 && isHexText(value, true) && (bytes === undefined || value.length === 2 * bytes);
 }
 
 function isSeq(value: unknown): value is number {

@@ -62,18 +62,25 @@ function tokens(line: string): Token[] {
   return line.slice(3).split(',').map((t) => t.trim() as Token);
 }
 
+function isPskModifier(text: string): boolean {
+  const digit = text.charCodeAt(3);
+  return text.length === 4 && text.startsWith('psk') && digit >= 0x30 && digit <= 0x39;
+}
+
 /** Parses a pattern name such as 'IK', 'XXpsk3' or 'NNpsk0+psk2'; throws NoiseError('unsupported'). */
 export function handshakePattern(name: string): HandshakePattern {
-  const match = /^([A-Z0-9]+?)((?:psk\d)(?:\+psk\d)*)?$/.exec(name);
-  const base = match?.[1];
-  if (!base || !Object.prototype.hasOwnProperty.call(PATTERNS, base)) throw new NoiseError('unsupported', `pattern ${name}`);
+  // §8.1: the base pattern's capitals and digits, then modifiers "psk0+psk2..." (the only ones supported).
+  const at = name.indexOf('psk');
+  const base = at < 0 ? name : name.slice(0, at);
+  const modifiers = at < 0 ? [] : name.slice(at).split('+');
+  if (!Object.prototype.hasOwnProperty.call(PATTERNS, base) || !modifiers.every(isPskModifier)) throw new NoiseError('unsupported', `pattern ${name}`);
   const lines = PATTERNS[base as BasePatternName].split('\n');
   const split = lines.indexOf('...');
   const preMessages = (split < 0 ? [] : lines.slice(0, split)).flatMap((line) =>
     tokens(line).map((token) => ({ initiator: line.startsWith('->'), token: token as 'e' | 's' })),
   );
   const messages = lines.slice(split + 1).map(tokens);
-  const psks = match[2] ? match[2].split('+').map((m) => Number(m.slice(3))) : [];
+  const psks = modifiers.map((m) => Number(m.slice(3)));
   for (const n of psks) {
     // §9.3: psk0 goes at the start of the first message, pskN at the end of message N.
     if (n > messages.length) throw new NoiseError('unsupported', `modifier psk${n} for ${base}`);

@@ -1,7 +1,7 @@
 // Turns the firmware's console (trace text, modules/app/console.ts lines) into what `implant run`
 // prints: the lines as they are, or one JSON object per line; pace and sense markers each on
 // their own line, as a summary every few seconds, or not at all.
-import { parseConsoleLine } from '../../../modules/app/console.js';
+import { parseConsoleLine } from '../../../host/console-line.js';
 import type { ConsoleEvent } from '../../../modules/app/console.js';
 
 export type MarkerMode = 'each' | 'summary' | 'none';
