@@ -2,6 +2,7 @@
 // packages from `implant sign`, staged by the firmware's UpdateService into the QSPI layout, the
 // boot record read back with boot-record.ts. The C core runs in its host build over NOR files.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -101,6 +102,37 @@ describe('nRF52 boot stage (C core, host build)', function () {
       board.dispose();
     }
   }
+
+  it('refuses a staged candidate with any byte of its trailer header, manifest, marks or image changed (fast-check; the C runs under ASan and UBSan)', async () => {
+    const board = await updatedBoard();
+    try {
+      const candidate = await implantSign(dir, ROOT, packages.old.image, '1.2.0', 5);
+      board.plant(candidate.pkg, 0);
+      const manifestLength = splitPackage(candidate.pkg).manifestBytes.length;
+      const slot = SIM_QSPI.slotOffsets[0], trailer = slot + SIM_QSPI.slotSize - 4096;
+      const completeMark = trailer + 528 + 4;
+      // Everything the stage reads; the header's reserved bytes 5-7 and 12-15 are read by no one.
+      const places = [
+        ...[0, 1, 2, 3, 4, 8, 9, 10, 11].map((i) => trailer + i),
+        ...Array.from({ length: manifestLength }, (_, i) => trailer + 16 + i),
+        completeMark, completeMark + 3,
+        ...Array.from({ length: candidate.image.length }, (_, i) => slot + i),
+      ];
+      const planted = board.snapshot();
+      const internal = board.internal.slice();
+      fc.assert(fc.property(fc.constantFrom(...places), fc.integer({ min: 1, max: 255 }), (at, flip) => {
+        board.restore(planted);
+        board.qspi.cells[at] ^= flip;
+        const run = board.powerOn();
+        assert.deepEqual([run.started, run.version, run.copied, run.note], [true, '1.1.0', false, NOTE_CANDIDATE_INVALID], `byte ${at - slot} of slot 0`);
+        assert.deepEqual(board.internal, internal);
+      }), { numRuns: 40 });
+      board.restore(planted);
+      assert.equal(board.powerOn().version, '1.2.0', 'unchanged, the same candidate installs');
+    } finally {
+      board.dispose();
+    }
+  });
 
   it('reverts a trial that resets before it confirms, and says so in the boot record', () => onFactoryBoard((board) => {
     board.sendUpdate(keys, { value: 0 }, packages.next);

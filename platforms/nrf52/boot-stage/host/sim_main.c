@@ -149,6 +149,8 @@ int main(int argc, char **argv)
 	else rc = stage_run(&cfg, &res);
 	save(&ext);
 	save(&internal);
+	free(ext.cells);
+	free(internal.cells);
 	if (cut) {
 		printf("{\"ops\":%lu,\"cut\":true,\"violations\":%lu}\n", ops, violations);
 		return 0;
