@@ -55,7 +55,7 @@ const BLOCK = 4096;
 const RECORD_BLOCKS = 4;
 const AUDIT_BLOCKS = 6;
 const BANK_BLOCKS = 5;
-/** The therapy machine's lane of the clock: it preempts the main machine between flash operations. */
+/** The therapy machine's lane of the clock: it gets the CPU between two flash operations of the main machine. */
 const THERAPY_LANE = 'therapy';
 
 /** The trust root the simulated firmware is built with (the update fixture's manufacturer root). */
@@ -145,6 +145,7 @@ export class SimBoard {
     const clock = virtualHost('esp32');
     const radio = resetBleRadio();
     radio.maxMtu = 247;
+    if (this.options.board === 'nrf52') radio.stack = 'softdevice'; // its privacy call differs (docs/privacy.md)
     radio.installServices([service('gap'), service('implant')]);
     const seeded = { ...nobleProvider, randomBytes: (n: number) => this.prng.bytes(n) };
     const crypto = this.options.meter ? meteredCrypto(seeded, this.options.meter) : seeded;

@@ -3,9 +3,10 @@
 // CPU (code runs from the flash being written); on the ESP32 the flash cache is off on both cores,
 // and everything not in IRAM waits. The stall moves the virtual clock without running software
 // callbacks (VirtualClock.skip): they run late, after it, while hardware callbacks (the pace timer
-// peripheral) keep their times. Between two operations a higher-priority machine gets the CPU
-// (the therapy worker: its own core on ESP32, a task above the main one on nRF52, per the
-// manifest's therapyWorker priority), so its overdue callbacks run then.
+// peripheral) keep their times. Between two operations the therapy machine gets the CPU (ESP32:
+// its own core, above the main task; nRF52: the same FreeRTOS priority as the main task, time
+// sliced at the next 1 ms tick, docs/architecture.md "Worker priority"), so its overdue callbacks
+// run then.
 import type { VirtualClock } from './virtual-clock.js';
 
 export interface FlashTiming {
