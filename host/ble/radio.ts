@@ -8,7 +8,14 @@
 // - writes over MTU-3 or maxBytes, to a characteristic without the property, or to an encrypted
 //   one on a plain link fail with an ATT error the server never sees;
 // - notifications are cut to MTU-3 bytes (counted in `truncatedNotifications`);
-// - disconnects reach both sides on a later turn.
+// - disconnects reach both sides on a later turn;
+// - with privacy on (the stack's setting, made through mc/ffi's implant_ble_privacy), the
+//   advertiser's address is a resolvable private address from the IRK, a new one every rotation
+//   period on the virtual clock, as the SoftDevice's and NimBLE's own timers renew it; the
+//   identity address (localAddress) is never on the air then. Other advertisers (bystanders:
+//   phones, other implants) can be put on the air for scans.
+import { makeResolvableAddress } from '../../programmer/private-address.js';
+import { Prng } from '../lib/prng.js';
 import { hostPlatform, hostTime } from '../shims/host-control.js';
 import { Bytes, typedValueToBuffer } from '../shims/btutils.js';
 import GAP from '../shims/gap.js';
@@ -71,6 +78,21 @@ interface WhitelistEntry {
   addressType: number;
 }
 
+/** Another device on the air: what a scan shows of it. */
+export interface Bystander {
+  readonly address: Uint8Array;
+  readonly advertising: Advertising;
+}
+
+/** The stack's address privacy: the IRK, the renewal period, and the current address with the period it belongs to. */
+interface PrivacyModel {
+  readonly irk: Uint8Array;
+  readonly periodMs: number;
+  readonly since: number;
+  period: number;
+  address: Uint8Array;
+}
+
 const sameAddress = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class BleRadio {
@@ -80,6 +102,8 @@ export class BleRadio {
   localAddress = Uint8Array.of(0x66, 0x55, 0x44, 0x33, 0x22, 0x11);
   advertising: Advertising | undefined;
   security: SecurityParameters | undefined;
+  /** The board's BLE stack under Moddable: what the privacy call can do (host/shims/mc/ffi.ts). */
+  stack: 'softdevice' | 'nimble' = hostPlatform() === 'nrf52' ? 'softdevice' : 'nimble';
   /** Largest MTU the peripheral's stack accepts; tests may raise it to 517. */
   maxMtu = hostPlatform() === 'nrf52' ? 247 : 256;
   truncatedNotifications = 0;
@@ -89,6 +113,29 @@ export class BleRadio {
   private pendingServices: ServiceJson[] = [];
   central: SimulatedCentral | undefined;
   private connectionIds = 0;
+  private privacy: PrivacyModel | undefined;
+  /** The stack's random source for prand (seeded: a run is reproducible). */
+  private readonly prand = new Prng(0x4a7d);
+  readonly bystanders: Bystander[] = [];
+
+  /** The stack's privacy setting (what sd_ble_gap_privacy_set / NimBLE host privacy do): RPAs from `irk`, renewed every `periodS`. */
+  setPrivacy(irk: Uint8Array, periodS: number): void {
+    if (this.advertising) throw new Error('BLE privacy: cannot change while advertising (NRF_ERROR_INVALID_STATE)');
+    const now = hostTime().clock.now();
+    this.privacy = { irk: irk.slice(), periodMs: periodS * 1000, since: now, period: 0, address: makeResolvableAddress(irk, this.prand.bytes(3)) };
+  }
+
+  /** The address the advertiser uses on the air now: the current RPA with privacy on, else the identity address. */
+  airAddress(): Uint8Array {
+    const p = this.privacy;
+    if (!p) return this.localAddress.slice();
+    const period = Math.floor((hostTime().clock.now() - p.since) / p.periodMs);
+    if (period !== p.period) {
+      p.period = period;
+      p.address = makeResolvableAddress(p.irk, this.prand.bytes(3));
+    }
+    return p.address.slice();
+  }
 
   /** The build step: the firmware's bleservices/*.json. */
   installServices(services: ServiceJson[]): void {
@@ -258,10 +305,23 @@ export class SimulatedCentral {
     this.addressType = options.addressType ?? GAP.AddressType.RANDOM;
   }
 
-  /** What a scanner sees: the advertising and scan response bytes, and the advertiser's address. */
+  /** What a scanner sees of the simulated peripheral: the advertising and scan response bytes, and its address on the air. */
   scan(): { address: Uint8Array; advertising: Advertising } | undefined {
     const adv = this.radio.advertising;
-    return adv && { address: this.radio.localAddress.slice(), advertising: adv };
+    return adv && { address: this.radio.airAddress(), advertising: adv };
+  }
+
+  /** Every advertiser in range: the bystanders and the simulated peripheral, in the order a scan reports them. */
+  scanAll(): Bystander[] {
+    const own = this.scan();
+    return [...this.radio.bystanders, ...(own ? [own] : [])];
+  }
+
+  /** Connects to the advertiser at `address` if it is the simulated peripheral (bystanders do not accept connections here). */
+  connectTo(address: Uint8Array): void {
+    const own = this.scan();
+    if (!own || !sameAddress(own.address, address)) throw new Error('BLE central: no connectable advertiser at that address');
+    this.connect();
   }
 
   connect(): void {

@@ -35,16 +35,18 @@ export function programmerIdentity(role: CertRole, seed = 5, issuer: KeyPair = R
 
 /**
  * Connects a central at MTU 247 and completes a handshake as `who` (IK is given the device key the
- * board holds; XX learns it). A refused handshake rejects after the device's disconnect has run.
+ * board holds, or `deviceStatic`; XX learns it). `address`: connect to the advertiser seen there
+ * in a scan (it must still be the board's). A refused handshake rejects after the device's disconnect has run.
  */
-export async function openSession(b: Booted, pattern: 'IK' | 'XX', who: ProgrammerIdentity) {
+export async function openSession(b: Booted, pattern: 'IK' | 'XX', who: ProgrammerIdentity, options: { address?: Uint8Array; deviceStatic?: Uint8Array } = {}) {
   const central = new SimulatedCentral(b.radio);
-  central.connect();
+  if (options.address) central.connectTo(options.address);
+  else central.connect();
   central.exchangeMtu(247);
   central.enableNotifications(IMPLANT_GATT.response);
   const client = new ProgrammerClient({
     crypto, clock: b.clock, link: centralLink(central), pattern, staticKey: who.staticKey, certificate: who.certificate,
-    deviceStatic: pattern === 'IK' ? b.firmware.access!.identity.identity().staticPublic : undefined,
+    deviceStatic: pattern === 'IK' ? options.deviceStatic ?? b.firmware.access!.identity.identity().staticPublic : undefined,
   });
   let opened;
   try {

@@ -1,5 +1,6 @@
 // Every CommandSpec the firmware registers, from the firmware's own table (modules/app/command-set.ts)
 // over the access fixture's device, so the policy tests see exactly the dispatcher's table.
+import { AddressPrivacy } from '../../modules/ble/privacy.js';
 import { commandSet } from '../../modules/app/command-set.js';
 import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
 import { updateKeysFrom } from '../../modules/bootloader/keys.js';
@@ -35,5 +36,5 @@ function therapy(device: Device): TherapySupervisor {
  */
 export function firmwareCommands(device: Device, therapyPort: TherapyPort = therapy(device), rangeStore?: PatientRangeStore): CommandSpec[] {
   const patient = new PatientActions(therapyPort, rangeStore, device.clock);
-  return commandSet({ therapy: patient.port(), patient, access: device.access, update: updateService(device) });
+  return commandSet({ therapy: patient.port(), patient, access: device.access, privacy: new AddressPrivacy(device.access.identity.identity().irk), update: updateService(device) });
 }

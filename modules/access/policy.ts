@@ -61,6 +61,9 @@ export const POLICY: Readonly<Record<string, PolicyRow>> = Object.freeze({
   'access.keys.list': row(['clinician', 'manufacturer'], REMOTE, READ),
   'access.keys.update': row(['manufacturer'], PRESENCE, LOG),
   'access.provision': row(['manufacturer'], PRESENCE, LOG),
+  // --- radio (modules/ble/commands.ts): the IRK lets its holder recognise the implant behind
+  // every private address, so only those who already know the implant get it, and each is logged.
+  'radio.irk.get': row(['patient', 'clinician'], REMOTE, LOG),
   // --- firmware update (modules/bootloader/commands.ts): manufacturer only; starting and
   // activating an update take two factors; chunks are not logged one by one (flash wear), the
   // transfer's begin, abort and activation are.

@@ -33,13 +33,18 @@ export interface BondStore {
 export interface DeviceIdentity {
   readonly staticSecret: Uint8Array;
   readonly staticPublic: Uint8Array;
+  /** The Bluetooth identity resolving key (16 bytes): the radio's resolvable private addresses are made with it (docs/privacy.md). */
+  readonly irk: Uint8Array;
   /** COSE_Sign1 device certificate from a manufacturer root; absent until provisioned. */
   readonly certificate?: Uint8Array;
 }
 
+/** An identity as stored: one written before the IRK existed has none (the identity service adds it). */
+export type StoredIdentity = Omit<DeviceIdentity, 'irk'> & { readonly irk?: Uint8Array };
+
 /** Sealed storage of the device identity (storage). */
 export interface IdentityStore {
-  load(): DeviceIdentity | undefined;
+  load(): StoredIdentity | undefined;
   save(identity: DeviceIdentity): void;
 }
 

@@ -11,7 +11,7 @@ import type { CounterName } from '../storage/counters.js';
 import type { Storage } from '../storage/storage.js';
 import { KEY_ID_BYTES } from './key-id.js';
 import { FAILURES_AT_SUCCESS_COUNTER, FAILURES_COUNTER } from './lockout.js';
-import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, TrustState, TrustStateLoad, TrustStateStore } from './ports.js';
+import type { AccessAuditEvent, AuditReader, AuditSink, Bond, BondStore, CounterStore, DeviceIdentity, IdentityStore, StoredIdentity, TrustState, TrustStateLoad, TrustStateStore } from './ports.js';
 import { TIME_FLOOR_COUNTER } from './trusted-time.js';
 
 /** Access counters kept in storage's dedicated monotonic counters (`scale` converts units). */
@@ -97,15 +97,17 @@ export class StorageBonds implements BondStore {
 export class StorageIdentity implements IdentityStore {
   constructor(private readonly storage: Storage) {}
 
-  load(): DeviceIdentity | undefined {
+  /** [staticSecret, staticPublic, certificate | null, irk]; records from before the IRK are [secret, public, certificate?]. */
+  load(): StoredIdentity | undefined {
     const v = decode(this.storage.identity.get());
     if (!Array.isArray(v) || !(v[0] instanceof Uint8Array) || !(v[1] instanceof Uint8Array)) return undefined;
-    return v[2] instanceof Uint8Array ? { staticSecret: v[0], staticPublic: v[1], certificate: v[2] } : { staticSecret: v[0], staticPublic: v[1] };
+    const certificate = v[2] instanceof Uint8Array ? { certificate: v[2] } : {};
+    const irk = v[3] instanceof Uint8Array ? { irk: v[3] } : {};
+    return { staticSecret: v[0], staticPublic: v[1], ...certificate, ...irk };
   }
 
   save(identity: DeviceIdentity): void {
-    const fields: CborValue[] = [identity.staticSecret, identity.staticPublic];
-    if (identity.certificate) fields.push(identity.certificate);
+    const fields: CborValue[] = [identity.staticSecret, identity.staticPublic, identity.certificate ?? null, identity.irk];
     // Replacing is needed to add the certificate; the policy grants that to manufacturer + presence only.
     this.storage.identity.provision(encodeCbor(fields), { replace: true });
   }

@@ -3,6 +3,8 @@
 // table from here, so a concern's new commands reach the device and the tests together.
 import type { AccessControl } from '../access/access-control.js';
 import { accessCommands } from '../access/commands.js';
+import { radioCommands } from '../ble/commands.js';
+import type { AddressPrivacy } from '../ble/privacy.js';
 import { updateCommands } from '../bootloader/commands.js';
 import type { UpdateService } from '../bootloader/update-service.js';
 import type { CommandSpec } from '../channel/commands.js';
@@ -16,6 +18,8 @@ export interface CommandSources {
   /** The patient's actions inside the clinician's range; without them patient adjustments are not offered. */
   readonly patient?: PatientActions;
   readonly access: AccessControl;
+  /** The radio's IRK and what the stack does with it. */
+  readonly privacy: AddressPrivacy;
   /** Undefined where the board has no banks. */
   readonly update?: UpdateService;
 }
@@ -25,6 +29,7 @@ export function commandSet(sources: CommandSources): CommandSpec[] {
     ...therapyCommands(sources.therapy),
     ...(sources.patient ? patientCommands(sources.patient) : []),
     ...accessCommands(sources.access),
+    ...radioCommands(sources.privacy),
     ...(sources.update ? updateCommands(sources.update) : []),
   ];
 }

@@ -13,6 +13,7 @@
 // off the air, since it could keep no lockout, bond or audit record).
 // @req SAF-01 (docs/traceability.md)
 import { AccessControl } from '../access/access-control.js';
+import { AddressPrivacy } from '../ble/privacy.js';
 import { storagePorts } from '../access/storage-ports.js';
 import type { TrustedTime } from '../access/trusted-time.js';
 import type { TrialOutcome } from '../bootloader/trial.js';
@@ -89,10 +90,11 @@ export function startFirmware(platform: FirmwarePlatform): Firmware {
   // The patient range sits next to the stored parameters; without it patient adjustments are refused.
   const patient = storage && params && attempt(say, 'patient range', () => new PatientActions(therapyPort, storage.params(patientRangeCodec, RecordKeys.patientRange), clock));
   const therapyCommandsPort = patient ? patient.port() : therapyPort;
-  const dispatcher = access && attempt(say, 'command dispatcher', () => commandDispatcher(commandSet({
-    therapy: resets ? resets.commands(therapyCommandsPort) : therapyCommandsPort, patient, access, update: updates?.service,
+  const privacy = access && new AddressPrivacy(access.identity.identity().irk);
+  const dispatcher = access && privacy && attempt(say, 'command dispatcher', () => commandDispatcher(commandSet({
+    therapy: resets ? resets.commands(therapyCommandsPort) : therapyCommandsPort, patient, access, privacy, update: updates?.service,
   }), access, say));
-  if (access && dispatcher) attempt(say, 'radio', () => startRadio(platform, access, dispatcher, therapy, say));
+  if (access && privacy && dispatcher) attempt(say, 'radio', () => startRadio(platform, access, privacy, dispatcher, therapy, say));
   say('boot', 'start-up complete');
 
   return {

@@ -1,9 +1,12 @@
 // Step 5 of the boot: the command dispatcher with every concern's commands behind the access
 // policy, and the GATT server with the secure channel. The channel gate is access control's
 // own (radio admission, handshake admission, authentication, audit); it also tells the console
-// about sessions and the therapy machine when one ends (temporary parameters revert then).
+// about sessions and the therapy machine when one ends (temporary parameters revert then). The
+// stack is given the device's IRK for resolvable private addresses (docs/privacy.md).
 import type { AccessControl } from '../access/access-control.js';
 import { AccessGate } from '../access/channel-gate.js';
+import { ROTATION_S } from '../ble/privacy.js';
+import type { AddressPrivacy, PrivacyState } from '../ble/privacy.js';
 import { CommandDispatcher } from '../channel/commands.js';
 import type { CommandSpec } from '../channel/commands.js';
 import type { ChannelEvent } from '../channel/hooks.js';
@@ -22,6 +25,14 @@ const LINK_WORDS = Object.freeze({
   disconnected: 'the central disconnected',
 });
 
+const PRIVACY_WORDS: Readonly<Record<PrivacyState, string>> = Object.freeze({
+  rpa: `address privacy on: a resolvable private address, new every ${ROTATION_S / 60} min`,
+  'identity-address': "NO address privacy: the stack makes private addresses, but the SDK's server advertises with the board's identity address",
+  none: 'NO address privacy on this board: it advertises with a fixed address',
+  fault: 'NO address privacy: the stack refused the setting',
+  'not-started': 'address privacy not set yet',
+});
+
 export function commandDispatcher(commands: CommandSpec[], access: AccessControl, say: Say): CommandDispatcher {
   return new CommandDispatcher({
     commands,
@@ -30,7 +41,7 @@ export function commandDispatcher(commands: CommandSpec[], access: AccessControl
   });
 }
 
-export function startRadio(platform: FirmwarePlatform, access: AccessControl, dispatcher: CommandDispatcher, therapy: TherapySupervisor, say: Say): void {
+export function startRadio(platform: FirmwarePlatform, access: AccessControl, privacy: AddressPrivacy, dispatcher: CommandDispatcher, therapy: TherapySupervisor, say: Say): void {
   const identity = access.identity.identity();
   const ik = selectorFor('IK', DEVICE_CIPHER);
   platform.startRadio({
@@ -43,6 +54,8 @@ export function startRadio(platform: FirmwarePlatform, access: AccessControl, di
     // Constant (docs/protocol.md §2): no device state before a session; admission decides XX.
     deviceInfo: () => ({ model: FIRMWARE.model, protocol: PROTOCOL_VERSION, selectors: [ik, selectorFor('XX', DEVICE_CIPHER)] }),
     onLink: (event) => say('radio', LINK_WORDS[event]),
+    privacy,
+    onPrivacy: (state, code) => say(state === 'fault' ? 'fault' : 'radio', `${PRIVACY_WORDS[state]}${state === 'fault' ? ` (status ${code})` : ''}`),
   });
 }
 

@@ -3,7 +3,10 @@
 // energy bucket silence the radio), charges each connection to the gate before any message, serves the device-information characteristic, and carries the secure
 // channel's fragments over the control (write), OTA data (write without response) and response
 // (notify) characteristics. Security lives in the channel; link encryption is requested on every
-// connection as defence in depth (Just Works is all an implant without I/O can get).
+// connection as defence in depth (Just Works is all an implant without I/O can get). Before the
+// first advertisement it gives the stack the device's IRK (device-privacy.ts): from then on the
+// stack advertises with resolvable private addresses it renews itself, through every stop and
+// start of advertising here.
 // @req SEC-03 (docs/traceability.md)
 import BLEServer from 'bleserver';
 import { Bytes } from 'btutils';
@@ -14,6 +17,8 @@ import { Status } from '../channel/status.js';
 import { encodeDeviceInfo } from './device-info.js';
 import type { ImplantGattOptions } from './gatt-options.js';
 import { ADVERTISING_FLAGS, DEVICE_NAME, IMPLANT_GATT } from './gatt-layout.js';
+import { enablePrivacy } from './device-privacy.js';
+import { ROTATION_S } from './privacy.js';
 
 /** While not connected, how often to ask the gate again (presence, a lockout's end or a refill open it; a lockout can close it). */
 export const ADMISSION_RECHECK_MS = 1000;
@@ -43,6 +48,12 @@ export class ImplantGattServer extends BLEServer {
   override onReady(): void {
     this.deviceName = DEVICE_NAME;
     this.securityParameters = { encryption: true, bonding: false, mitm: false };
+    const { privacy } = this.options;
+    if (privacy) {
+      const { state, code } = enablePrivacy(privacy.irk, ROTATION_S);
+      privacy.state = state;
+      this.options.onPrivacy?.(state, code);
+    }
     this.updateAdvertising();
   }
 

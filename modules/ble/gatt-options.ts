@@ -6,6 +6,7 @@ import type { KeyPair } from '../channel/noise/suite.js';
 import type { Clock } from '../core/clock.js';
 import type { CryptoProvider } from '../crypto/provider.js';
 import type { DeviceInfo } from './device-info.js';
+import type { AddressPrivacy, PrivacyState } from './privacy.js';
 
 /** The link changed: advertising started or stopped (the gate is closed), a central was admitted, or the admitted central left. */
 export type LinkEvent = 'advertising' | 'silent' | 'connected' | 'disconnected';
@@ -20,4 +21,8 @@ export interface ImplantGattOptions {
   /** Read on each device-information read (the pairing flag changes). */
   readonly deviceInfo: () => DeviceInfo;
   readonly onLink?: (event: LinkEvent) => void;
+  /** The device's IRK and the state the stack reports; set on the stack before the first advertisement. */
+  readonly privacy?: AddressPrivacy;
+  /** What the stack did with the IRK (`code`: the native result, docs/privacy.md). */
+  readonly onPrivacy?: (state: PrivacyState, code: number) => void;
 }

@@ -3,6 +3,7 @@
 // as the generated glue does: a "uint8_t*" is an ArrayBuffer's data (NULL when detached or not a
 // buffer), integers go through ToUint32; an int32_t result is the C value.
 import { randomFillSync } from 'node:crypto';
+import { bleRadio } from '../../ble/radio.js';
 import { hostPlatform, otaPartitions, paceHardware, requestRestart } from '../host-control.js';
 import { EspErr } from '../host/esp32-ota.js';
 import { entropyModel } from '../host/entropy-model.js';
@@ -22,6 +23,18 @@ export default class FFI {
   /** modules/bootloader/native/nrf52_qspi.c: the host boards have no QSPI chip (as on lin), so no nRF52 updates. */
   implant_qspi_open(): number {
     return -1;
+  }
+
+  /**
+   * modules/ble/native/privacy-*.c: on the SoftDevice (nRF52) the radio's resolvable private
+   * addresses go on (0); on NimBLE (ESP32) it answers 2, as its native side does while Moddable's
+   * server advertises with the identity address (docs/privacy.md), and the air keeps that address.
+   */
+  implant_ble_privacy(irk: ArrayBuffer, rotationS: number): number {
+    if (!(irk instanceof ArrayBuffer) || irk.byteLength !== 16) return -2;
+    if (bleRadio().stack === 'nimble') return 2;
+    bleRadio().setPrivacy(new Uint8Array(irk), toUint32(rotationS));
+    return 0;
   }
 
   /** modules/platform/native/restart.c: restarts the board (host-control's restart), never returns. */
