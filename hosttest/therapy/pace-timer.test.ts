@@ -2,6 +2,7 @@
 // the mc/ffi shim's peripheral model): what the engine does with a sense that arrives during a
 // stall (docs/therapy.md, "During a stall"), the runaway guards, and the backup pacer's re-arm
 // when the hardware remembers a later pulse than it was told of.
+// @req SAF-09 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { DeviceIO } from '../../modules/therapy/device-io.js';
 import type { MarkerType } from '../../modules/therapy/markers.js';

@@ -6,6 +6,7 @@
 // the previous one; in DDD 60 with a 150 ms AV delay each V pace 150 ms after its A pace and each
 // A pace 850 ms after the V pace before. The same runs on the path before the pace timer (a
 // JavaScript timer per pace, pacePath 'js-timer') show late paces.
+// @req SAF-09 (docs/traceability.md)
 import assert from 'node:assert/strict';
 import { BOARD_CLASS_UUIDS, IMPLANT_VENDOR_UUID, uuidBytes } from '../../modules/bootloader/identity.js';
 import { Status } from '../../modules/channel/status.js';

@@ -5,6 +5,7 @@
 // JavaScript: a timer on the machine's clock, set for the armed time, reads the chamber's pulse
 // count, and runs late after a stall; the pulse it then reports carries the time it was armed for.
 // @req SAF-04 (docs/traceability.md)
+// @req SAF-09 (docs/traceability.md)
 import FFI from 'mc/ffi';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Chamber } from './markers.js';

@@ -4,6 +4,7 @@
 // report of the pulse reaches JavaScript afterwards, possibly late, carrying the time it went out.
 // ClockPaceTimer is the same port on a Clock, for tests and the engine's default.
 // @req SAF-04 (docs/traceability.md)
+// @req SAF-09 (docs/traceability.md)
 import type { Clock, TimerHandle } from '../core/clock.js';
 import { RUNAWAY_MIN_INTERVAL_MS } from './intervals.js';
 import type { Chamber } from './markers.js';
