@@ -45,6 +45,8 @@ export interface StageGeometry {
   /** The application region in internal flash; below it the MBR and SoftDevice, above it Moddable's storage. */
   readonly appOffset: number;
   readonly appLimit: number;
+  /** The internal sector where the stage keeps the manifest of the image the application region holds. */
+  readonly installedOffset: number;
   readonly internalBytes: number;
 }
 
@@ -57,13 +59,14 @@ export const SIM_GEOMETRY: StageGeometry = Object.freeze({
   qspiBytes: 0x14000,
   appOffset: 0x1000,
   appLimit: 0x9000,
-  internalBytes: 0xa000,
+  installedOffset: 0xa000,
+  internalBytes: 0xb000,
 });
 export const SIM_QSPI = SIM_GEOMETRY.qspi;
 
 /** The DK itself: 8 MiB QSPI, 1 MiB internal flash (platforms/nrf52/boot-stage/nrf52/config.h). */
 export const DK_GEOMETRY: StageGeometry = Object.freeze({
-  qspi: NRF52_QSPI_LAYOUT, qspiBytes: 0x800000, appOffset: 0x27000, appLimit: 0xdf000, internalBytes: 0x100000,
+  qspi: NRF52_QSPI_LAYOUT, qspiBytes: 0x800000, appOffset: 0x27000, appLimit: 0xdf000, installedOffset: 0xfd000, internalBytes: 0x100000,
 });
 
 /** Builds the host runner (gcc + libsodium); throws with make's output if it cannot. */
@@ -135,10 +138,11 @@ export class StageBoard {
     return this.internal.subarray(this.geometry.appOffset, this.geometry.appLimit);
   }
 
-  /** Whether the bytes outside the application region are as the factory left them. */
+  /** Whether the bytes outside the application region and the installed-manifest sector are as the factory left them. */
   outsideAppUntouched(): boolean {
-    const { appOffset, appLimit } = this.geometry;
-    return !this.internal.subarray(0, appOffset).some((b) => b !== 0x5a) && !this.internal.subarray(appLimit).some((b) => b !== 0xa5);
+    const { appOffset, appLimit, installedOffset } = this.geometry;
+    const above = [...this.internal.subarray(appLimit, installedOffset), ...this.internal.subarray(installedOffset + SECTOR)];
+    return !this.internal.subarray(0, appOffset).some((b) => b !== 0x5a) && !above.some((b) => b !== 0xa5);
   }
 
   bootRecord(): BootRecord {
@@ -165,8 +169,11 @@ export class StageBoard {
     new FlashBootControl(new BootRecordStore(this.areas.bootRecord)).requestTrial(slot);
   }
 
-  /** A power-on of the board: the C stage runs (losing power during operation `cut`, if given). */
-  powerOn(cut?: { at: number; tornSeed?: number }): StageRun {
+  /**
+   * A power-on of the board: the C stage runs (losing power during operation `cut`, if given;
+   * with `qspiDead` the QSPI chip does not answer).
+   */
+  powerOn(cut?: { at: number; tornSeed?: number }, qspiDead = false): StageRun {
     const ext = join(this.dir, 'qspi.bin'), int = join(this.dir, 'internal.bin');
     writeFileSync(ext, this.qspi.cells);
     writeFileSync(int, this.internal);
@@ -174,6 +181,7 @@ export class StageBoard {
     for (const key of this.trusted) args.push('--key', toHex(key));
     if (cut) args.push('--cut', String(cut.at));
     if (cut?.tornSeed !== undefined) args.push('--torn', String(cut.tornSeed));
+    if (qspiDead) args.push('--qspi', 'dead');
     const ran = spawnSync(STAGE_SIM, args, { encoding: 'utf8' });
     if (ran.status !== 0) throw new Error(`boot-stage-sim: ${ran.stderr}`);
     this.qspi.cells.set(readFileSync(ext));
@@ -253,7 +261,7 @@ function uuidHex(uuid: string): string {
 
 function stageLayoutArg(g: StageGeometry): string {
   const l = g.qspi;
-  return [l.recordOffset, l.floorOffset, l.slotOffsets[0], l.slotOffsets[1], l.slotSize, g.appOffset, g.appLimit].join(',');
+  return [l.recordOffset, l.floorOffset, l.slotOffsets[0], l.slotOffsets[1], l.slotSize, g.appOffset, g.appLimit, g.installedOffset].join(',');
 }
 
 export interface CutTotals {
@@ -376,6 +384,12 @@ export async function runBootStageCampaign(o: CampaignOptions): Promise<CutTotal
       o.onCoverage?.(name, cutEveryOperation(board, expect, images, o.tornSeeds, totals, prng));
       const verdict = checkBoot(board, board.powerOn(), expect, images);
       if (verdict !== 'ok') throw new Error(`${name}: the uncut boot was ${verdict}`);
+      // With the QSPI chip dead, the same image must still start, from its kept manifest, and nothing be written.
+      const before = board.snapshot();
+      const alone = board.powerOn(undefined, true);
+      if (!alone.started || alone.version !== expect.image.version || alone.ops !== 0 || !equalPrefix(board.app(), expect.image.image) || !equalPrefix(board.qspi.cells, before.qspi)) {
+        throw new Error(`${name}: with the QSPI chip dead the board ran ${alone.started ? alone.version : 'nothing'}`);
+      }
     };
     board.factoryStage(old, 0, o.keys);
     phase('factory copy', { image: old, trial: false, floor: old.counter });

@@ -20,6 +20,8 @@ import { ROOT, STRANGER, updateKeys } from '../../host/fixtures/update-fixture.j
 /** boot-record.ts BootNote 'candidate-invalid' and 'trial-reset' as the stage reports them. */
 const NOTE_CANDIDATE_INVALID = 5;
 const NOTE_TRIAL_RESET = 4;
+/** stage.h NOTE_INTERNAL_ONLY: no slot usable, the internal copy runs on its kept manifest. */
+const NOTE_INTERNAL_ONLY = 101;
 
 describe('nRF52 boot stage (C core, host build)', function () {
   this.timeout(60_000);
@@ -134,6 +136,22 @@ describe('nRF52 boot stage (C core, host build)', function () {
     }
   });
 
+  it('a QSPI chip that does not answer does not stop therapy: the internal copy runs on the manifest kept beside it, and only if it matches', async () => {
+    const board = await updatedBoard();
+    try {
+      const alone = board.powerOn(undefined, true);
+      assert.deepEqual([alone.started, alone.slot, alone.note, alone.version, alone.ops], [true, 2, NOTE_INTERNAL_ONLY, '1.1.0', 0]);
+      const kept = board.geometry.installedOffset;
+      board.internal[kept + 12 + 40] ^= 1; // inside the kept manifest
+      assert.equal(board.powerOn(undefined, true).started, false, 'a damaged kept manifest starts nothing');
+      assert.equal(board.powerOn().ops, 2, 'a boot with the chip back rewrites it');
+      board.app()[7] ^= 1;
+      assert.equal(board.powerOn(undefined, true).started, false, 'an internal copy that no longer matches starts nothing');
+    } finally {
+      board.dispose();
+    }
+  });
+
   it('reverts a trial that resets before it confirms, and says so in the boot record', () => onFactoryBoard((board) => {
     board.sendUpdate(keys, { value: 0 }, packages.next);
     assert.equal(board.powerOn().version, '1.1.0');
@@ -187,8 +205,8 @@ describe('nRF52 boot stage (C core, host build)', function () {
     const config = readFileSync('platforms/nrf52/boot-stage/nrf52/config.h', 'utf8');
     const define = (name: string): number => Number(/#define (\w+) (0x[0-9A-F]+)u/g.exec(config.slice(config.indexOf(`#define ${name} `)))![2]);
     assert.deepEqual(
-      [define('QSPI_RECORD_OFFSET'), define('QSPI_FLOOR_OFFSET'), define('QSPI_SLOT0_OFFSET'), define('QSPI_SLOT_SIZE'), define('QSPI_BYTES'), define('APP_START'), define('APP_LIMIT')],
-      [NRF52_QSPI_LAYOUT.recordOffset, DK_GEOMETRY.qspi.floorOffset, NRF52_QSPI_LAYOUT.slotOffsets[0], NRF52_QSPI_LAYOUT.slotSize, DK_GEOMETRY.qspiBytes, DK_GEOMETRY.appOffset, DK_GEOMETRY.appLimit],
+      [define('QSPI_RECORD_OFFSET'), define('QSPI_FLOOR_OFFSET'), define('QSPI_SLOT0_OFFSET'), define('QSPI_SLOT_SIZE'), define('QSPI_BYTES'), define('APP_START'), define('APP_LIMIT'), define('INSTALLED_OFFSET')],
+      [NRF52_QSPI_LAYOUT.recordOffset, DK_GEOMETRY.qspi.floorOffset, NRF52_QSPI_LAYOUT.slotOffsets[0], NRF52_QSPI_LAYOUT.slotSize, DK_GEOMETRY.qspiBytes, DK_GEOMETRY.appOffset, DK_GEOMETRY.appLimit, DK_GEOMETRY.installedOffset],
     );
     assert.equal(NRF52_QSPI_LAYOUT.slotOffsets[1], NRF52_QSPI_LAYOUT.slotOffsets[0] + NRF52_QSPI_LAYOUT.slotSize);
     assert.equal(NRF52_QSPI_LAYOUT.slotSize, DK_GEOMETRY.appLimit - DK_GEOMETRY.appOffset + 4096, 'a slot holds the largest application plus its trailer');

@@ -1,6 +1,7 @@
 #include <string.h>
 #include "stage.h"
 #include "stage_crypto.h"
+#include "crc32.h"
 #include "twin_record.h"
 
 #define BOOT_MAGIC 0x544F4249u  // "IBOT", modules/bootloader/boot-record.ts
@@ -25,7 +26,16 @@ typedef struct boot_record {
 typedef struct slot_check {
 	int known, ok, in_place; // in_place: the internal flash already holds this image
 	stage_manifest m;
+	uint32_t raw_len;
+	uint8_t raw[MANIFEST_MAX_BYTES]; // the COSE_Sign1 bytes, kept for the installed-manifest sector
 } slot_check;
+
+// The installed-manifest sector in internal flash: "IINS", manifest length, CRC-32 of the
+// manifest, then the manifest. Only a fallback for a QSPI chip that does not answer, so it needs
+// no power-safe pair: a torn or stale one names no image the internal flash holds, and the
+// image is checked against it before it starts.
+#define INSTALLED_MAGIC 0x534E4949u // "IINS"
+#define INSTALLED_HEADER 12
 
 typedef struct run {
 	const stage_config *cfg;
@@ -113,8 +123,15 @@ static int digest_matches(run *r, const stage_flash *f, uint32_t offset, uint32_
 
 static uint32_t max_image(const stage_config *c)
 {
-	uint32_t slot = c->slot_size - c->ext->sector, app = c->app_limit - c->app_offset;
+	uint32_t app = c->app_limit - c->app_offset;
+	uint32_t slot = c->ext ? c->slot_size - c->ext->sector : app;
 	return slot < app ? slot : app;
+}
+
+static int for_this_device(const stage_config *c, const stage_manifest *m)
+{
+	return !memcmp(m->vendor, c->vendor_id, 16) && !memcmp(m->class_id, c->class_id, 16) &&
+		m->image_size > 0 && m->image_size <= max_image(c);
 }
 
 // boot-select.ts's inspect: complete, trusted, for this device, and whole (in the internal
@@ -122,14 +139,11 @@ static uint32_t max_image(const stage_config *c)
 static const slot_check *inspect(run *r, int slot)
 {
 	slot_check *s = &r->slots[slot];
-	static uint8_t manifest[MANIFEST_MAX_BYTES];
-	uint32_t len;
 	const stage_config *c = r->cfg;
 	if (s->known) return s;
 	s->known = 1;
-	if (trailer_manifest(r, slot, manifest, &len) || stage_open_manifest(manifest, len, &c->keys, &s->m)) return s;
-	if (memcmp(s->m.vendor, c->vendor_id, 16) || memcmp(s->m.class_id, c->class_id, 16)) return s;
-	if (s->m.image_size == 0 || s->m.image_size > max_image(c)) return s;
+	if (trailer_manifest(r, slot, s->raw, &s->raw_len) || stage_open_manifest(s->raw, s->raw_len, &c->keys, &s->m)) return s;
+	if (!for_this_device(c, &s->m)) return s;
 	s->in_place = digest_matches(r, c->internal, c->app_offset, s->m.image_size, s->m.digest) == 0;
 	s->ok = s->in_place || digest_matches(r, c->ext, c->slot_offset[slot], s->m.image_size, s->m.digest) == 0;
 	return s;
@@ -141,9 +155,44 @@ static const slot_check *bootable(run *r, int slot)
 	return s->ok && s->m.counter >= r->floor ? s : 0;
 }
 
+// Keeps the manifest of the image now in the application region beside it (written only when it changed).
+static void keep_installed(run *r, const slot_check *s)
+{
+	const stage_flash *in = r->cfg->internal;
+	uint32_t n = (INSTALLED_HEADER + s->raw_len + in->write_unit - 1) / in->write_unit * in->write_unit;
+	uint8_t *page = r->buf;
+	memset(page, 0xFF, n);
+	stage_put_u32(page, INSTALLED_MAGIC);
+	stage_put_u32(page + 4, s->raw_len);
+	stage_put_u32(page + 8, stage_crc32(s->raw, s->raw_len));
+	memcpy(page + INSTALLED_HEADER, s->raw, s->raw_len);
+	static uint8_t now[INSTALLED_HEADER + MANIFEST_MAX_BYTES + 16];
+	if (in->read(in->ctx, r->cfg->installed_offset, now, n) == 0 && !memcmp(now, page, n)) return;
+	if (in->erase(in->ctx, r->cfg->installed_offset) == 0) in->program(in->ctx, r->cfg->installed_offset, page, n);
+}
+
+// No slot could be used (or the QSPI chip does not answer): the internal copy may still run if
+// its kept manifest is genuine, for this device, not below the floor, and matches its bytes.
+static int internal_only(run *r, stage_result *out)
+{
+	const stage_config *c = r->cfg;
+	slot_check *s = &r->slots[0];
+	uint8_t header[INSTALLED_HEADER];
+	out->slot = -1, out->floor = r->floor, out->copied = r->copied;
+	if (c->internal->read(c->internal->ctx, c->installed_offset, header, sizeof header)) return -1;
+	s->raw_len = stage_get_u32(header + 4);
+	if (stage_get_u32(header) != INSTALLED_MAGIC || s->raw_len == 0 || s->raw_len > MANIFEST_MAX_BYTES) return -1;
+	if (c->internal->read(c->internal->ctx, c->installed_offset + INSTALLED_HEADER, s->raw, s->raw_len)) return -1;
+	if (stage_get_u32(header + 8) != stage_crc32(s->raw, s->raw_len)) return -1;
+	if (stage_open_manifest(s->raw, s->raw_len, &c->keys, &s->m) || !for_this_device(c, &s->m) || s->m.counter < r->floor) return -1;
+	if (digest_matches(r, c->internal, c->app_offset, s->m.image_size, s->m.digest)) return -1;
+	out->slot = STAGE_SLOT_INTERNAL, out->note = NOTE_INTERNAL_ONLY, out->manifest = s->m;
+	return 0;
+}
+
 // Makes the internal flash hold the slot's image: each sector erased, then programmed from
-// the slot, then the whole checked against the signed digest. Repeating it after a power cut
-// is harmless: the slot does not change while it is copied.
+// the slot, then the whole checked against the signed digest, and its manifest kept beside it.
+// Repeating it after a power cut is harmless: the slot does not change while it is copied.
 static int install(run *r, int slot)
 {
 	const stage_config *c = r->cfg;
@@ -151,7 +200,7 @@ static int install(run *r, int slot)
 	slot_check *s = &r->slots[slot];
 	uint32_t size = s->m.image_size, sector = in->sector;
 	uint32_t end = (size + sector - 1) / sector * sector + TAIL_SECTORS * sector;
-	if (s->in_place) return 0;
+	if (s->in_place) return keep_installed(r, s), 0;
 	if (sector > BUF_BYTES || BUF_BYTES % in->write_unit) return -1;
 	if (end > c->app_limit - c->app_offset) end = c->app_limit - c->app_offset;
 	r->slots[0].in_place = r->slots[1].in_place = 0; // the internal flash changes from here
@@ -167,6 +216,7 @@ static int install(run *r, int slot)
 	}
 	if (digest_matches(r, in, c->app_offset, size, s->m.digest)) return -1;
 	s->in_place = 1;
+	keep_installed(r, s);
 	return 0;
 }
 
@@ -198,6 +248,7 @@ int stage_run(const stage_config *cfg, stage_result *out)
 	memset(out, 0, sizeof *out);
 	out->slot = -1;
 	r->cfg = cfg;
+	if (!cfg->ext) return internal_only(r, out);
 	r->records = (twin_area){ cfg->ext, cfg->record_offset, BOOT_MAGIC };
 	r->floor_area = (twin_area){ cfg->ext, cfg->floor_offset, FLOOR_MAGIC };
 	r->floor = read_floor(r);
@@ -225,7 +276,5 @@ int stage_run(const stage_config *cfg, stage_result *out)
 	if (bootable(r, other) && install(r, other) == 0 &&
 		write_record(r, STATE_TRYING, rec.confirmed, other, NOTE_TRIAL_STARTED) == 0)
 		return chosen(r, out, other, 1, NOTE_FALLBACK);
-	out->floor = r->floor;
-	out->copied = r->copied;
-	return -1;
+	return internal_only(r, out);
 }

@@ -11,7 +11,7 @@
 #include "stage_flash.h"
 
 typedef struct stage_config {
-	const stage_flash *ext;      // QSPI NOR: boot record, floor, the two slots
+	const stage_flash *ext;      // QSPI NOR: boot record, floor, the two slots; NULL when it does not answer
 	const stage_flash *internal; // the application region's flash
 	uint32_t record_offset;      // two sectors: the boot record (boot-record.ts)
 	uint32_t floor_offset;       // two sectors: the stage's security-counter floor
@@ -19,6 +19,7 @@ typedef struct stage_config {
 	uint32_t slot_size;
 	uint32_t app_offset;         // where the application runs in `internal`
 	uint32_t app_limit;          // first internal byte the stage must never touch (Moddable's storage)
+	uint32_t installed_offset;   // one internal sector: the manifest of the image the application region holds
 	stage_keys keys;
 	const uint8_t *vendor_id;    // 16 bytes
 	const uint8_t *class_id;     // 16 bytes
@@ -29,10 +30,13 @@ enum stage_note {
 	NOTE_NONE, NOTE_ACTIVATED, NOTE_TRIAL_STARTED, NOTE_CONFIRMED, NOTE_TRIAL_RESET,
 	NOTE_CANDIDATE_INVALID, NOTE_SELF_TEST_FAILED, NOTE_CONFIRM_TIMEOUT,
 	NOTE_FALLBACK = 100, // the confirmed slot was unusable: the other one runs on trial
+	NOTE_INTERNAL_ONLY,  // no slot could be used: the internal copy runs, checked against its kept manifest
 };
 
+#define STAGE_SLOT_INTERNAL 2 // stage_result.slot when the internal copy runs on its kept manifest
+
 typedef struct stage_result {
-	int slot;            // the slot whose image the internal flash now holds, verified; -1: start nothing
+	int slot;            // the slot whose image the internal flash now holds, verified; STAGE_SLOT_INTERNAL; -1: start nothing
 	int trial;           // started as a trial (boot record "trying")
 	int note;            // enum stage_note: what this reset decided
 	int copied;          // the internal flash was (re)written from the slot at this reset

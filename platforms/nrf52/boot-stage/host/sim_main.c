@@ -104,8 +104,8 @@ static void hex(const char *text, uint8_t *out, size_t n, const char *what)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: boot-stage-sim --ext FILE --int FILE --layout REC,FLOOR,SLOT0,SLOT1,SLOTSIZE,APP,APPLIMIT\n"
-		"  --key HEX32 [--key ...] --vendor HEX16 --class HEX16 [--cut N [--torn SEED]]\n");
+	fprintf(stderr, "usage: boot-stage-sim --ext FILE --int FILE --layout REC,FLOOR,SLOT0,SLOT1,SLOTSIZE,APP,APPLIMIT,INSTALLED\n"
+		"  --key HEX32 [--key ...] --vendor HEX16 --class HEX16 [--cut N [--torn SEED]] [--qspi dead]\n");
 	exit(2);
 }
 
@@ -115,7 +115,7 @@ int main(int argc, char **argv)
 	sim_chip ext = { 0 }, internal = { 0 };
 	stage_config cfg = { 0 };
 	unsigned nkeys = 0;
-	int have_layout = 0, have_ids = 0;
+	int have_layout = 0, have_ids = 0, qspi_answers = 1;
 	for (int i = 1; i + 1 < argc; i += 2) {
 		const char *flag = argv[i], *v = argv[i + 1];
 		if (!strcmp(flag, "--ext")) ext.path = v;
@@ -125,11 +125,12 @@ int main(int argc, char **argv)
 		else if (!strcmp(flag, "--class")) hex(v, class_id, 16, "--class"), have_ids |= 2;
 		else if (!strcmp(flag, "--cut")) cut_at = strtoul(v, NULL, 0);
 		else if (!strcmp(flag, "--torn")) torn = 1, rng = (uint32_t)strtoul(v, NULL, 0) | 1;
+		else if (!strcmp(flag, "--qspi")) qspi_answers = strcmp(v, "dead") != 0;
 		else if (!strcmp(flag, "--layout")) {
-			unsigned long f[7];
-			if (sscanf(v, "%li,%li,%li,%li,%li,%li,%li", (long *)&f[0], (long *)&f[1], (long *)&f[2], (long *)&f[3], (long *)&f[4], (long *)&f[5], (long *)&f[6]) != 7) usage();
+			long f[8];
+			if (sscanf(v, "%li,%li,%li,%li,%li,%li,%li,%li", &f[0], &f[1], &f[2], &f[3], &f[4], &f[5], &f[6], &f[7]) != 8) usage();
 			cfg.record_offset = f[0], cfg.floor_offset = f[1], cfg.slot_offset[0] = f[2], cfg.slot_offset[1] = f[3];
-			cfg.slot_size = f[4], cfg.app_offset = f[5], cfg.app_limit = f[6];
+			cfg.slot_size = f[4], cfg.app_offset = f[5], cfg.app_limit = f[6], cfg.installed_offset = f[7];
 			have_layout = 1;
 		} else usage();
 	}
@@ -138,7 +139,7 @@ int main(int argc, char **argv)
 	load(&internal);
 	stage_flash ext_flash = { &ext, ext.size, SECTOR, WRITE_UNIT, sim_read, sim_erase, sim_program };
 	stage_flash int_flash = { &internal, internal.size, SECTOR, WRITE_UNIT, sim_read, sim_erase, sim_program };
-	cfg.ext = &ext_flash;
+	cfg.ext = qspi_answers ? &ext_flash : NULL; // --qspi dead: the chip does not answer
 	cfg.internal = &int_flash;
 	cfg.keys = (stage_keys){ (const uint8_t (*)[32])keys, nkeys };
 	cfg.vendor_id = vendor;

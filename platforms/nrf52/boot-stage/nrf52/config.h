@@ -7,6 +7,7 @@
 
 #define APP_START 0x27000u          // after the MBR and SoftDevice S140 7.x
 #define APP_LIMIT 0xDF000u          // Moddable's storage partition starts here: never written
+#define INSTALLED_OFFSET 0xFD000u   // last page of the stage's region: the installed image's manifest
 #define QSPI_RECORD_OFFSET 0x0000u  // boot record, two 4 KiB sectors
 #define QSPI_FLOOR_OFFSET 0x2000u   // the stage's security-counter floor, two sectors
 #define QSPI_SLOT0_OFFSET 0x10000u

@@ -26,17 +26,24 @@ static int internal_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 	return 0;
 }
 
+// The application region and the installed-manifest page; nothing else.
+static int writable(uint32_t addr, uint32_t len)
+{
+	return (addr >= APP_START_GUARD && addr <= APP_LIMIT_GUARD && len <= APP_LIMIT_GUARD - addr) ||
+		(addr >= INSTALLED_OFFSET && addr + len <= INSTALLED_OFFSET + PAGE);
+}
+
 static int internal_erase(void *ctx, uint32_t addr)
 {
 	feed_watchdog();
-	if (addr % PAGE || addr < APP_START_GUARD || addr >= APP_LIMIT_GUARD) return -1;
+	if (addr % PAGE || !writable(addr, PAGE)) return -1;
 	return nrfx_nvmc_page_erase(addr) == NRFX_SUCCESS ? 0 : -1;
 }
 
 static int internal_program(void *ctx, uint32_t addr, const void *buf, uint32_t len)
 {
 	feed_watchdog();
-	if (addr % 4 || len % 4 || addr < APP_START_GUARD || addr + len > APP_LIMIT_GUARD) return -1;
+	if (addr % 4 || len % 4 || !writable(addr, len)) return -1;
 	// The buffer comes from the core's word-aligned work area.
 	nrfx_nvmc_words_write(addr, buf, len / 4);
 	return memcmp((const void *)addr, buf, len) ? -1 : 0;

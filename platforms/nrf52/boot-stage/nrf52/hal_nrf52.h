@@ -3,7 +3,8 @@
 #include "../core/stage_flash.h"
 #include "config.h"
 
-// The internal flash HAL refuses anything outside the application region, whatever the core asks.
+// The internal flash HAL refuses anything outside the application region and the
+// installed-manifest page, whatever the core asks.
 #define APP_START_GUARD APP_START
 #define APP_LIMIT_GUARD APP_LIMIT
 

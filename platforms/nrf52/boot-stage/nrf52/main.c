@@ -38,13 +38,17 @@ int main(void)
 		.slot_size = QSPI_SLOT_SIZE,
 		.app_offset = APP_START,
 		.app_limit = APP_LIMIT,
+		.installed_offset = INSTALLED_OFFSET,
 		.keys = { ROOT_KEYS, sizeof(ROOT_KEYS) / sizeof(ROOT_KEYS[0]) },
 		.vendor_id = vendor_id,
 		.class_id = class_id,
 	};
 	stage_result result;
-	if (nrf52_qspi_start() == 0 && stage_run(&cfg, &result) == 0) {
-		nrf52_qspi_stop();
+	// A QSPI chip that does not answer must not stop therapy: the core then runs the internal
+	// copy if it matches the manifest kept beside it.
+	if (nrf52_qspi_start() != 0) cfg.ext = 0;
+	if (stage_run(&cfg, &result) == 0) {
+		if (cfg.ext) nrf52_qspi_stop();
 		s_dfu_settings.bank_0.image_size = result.manifest.image_size;
 		nrf_bootloader_app_start();
 	}
