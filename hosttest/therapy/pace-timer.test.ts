@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { DeviceIO } from '../../modules/therapy/device-io.js';
 import type { MarkerType } from '../../modules/therapy/markers.js';
 import { ClockPaceTimer } from '../../modules/therapy/pace-timer.js';
+import { NOMINAL } from '../../modules/therapy/params.js';
 import { PIN_MAPS } from '../../modules/therapy/pin-maps.js';
 import { Therapy } from '../../modules/therapy/therapy.js';
 import { BackupPacer } from '../../modules/therapy-control/backup-pacer.js';
@@ -28,8 +29,9 @@ function device() {
     clock.setHardwareTimeout(() => pins().drive(MAP.senseV, 0), at + 5);
   };
   const stall = (from: number, ms: number) => clock.setTimeout(() => clock.skip(ms), from);
-  const rising = () => pins().edgesOf(MAP.paceV).filter((e) => e.level === 1 && e.at > 0).map((e) => e.at);
-  return { clock, markers, beat, stall, rising, io };
+  const risingOf = (pin: number) => pins().edgesOf(pin).filter((e) => e.level === 1 && e.at > 0).map((e) => e.at);
+  const rising = () => risingOf(MAP.paceV);
+  return { clock, markers, beat, stall, rising, risingOf, io, therapy };
 }
 
 describe('pace timer through a stalled CPU (device adapters over the shims)', () => {
@@ -59,6 +61,17 @@ describe('pace timer through a stalled CPU (device adapters over the shims)', ()
     d.stall(800, 400); // 800...1200 ms, a worst-case ESP32 sector erase
     d.clock.advance(3000);
     assert.deepEqual(d.rising(), [923, 1846, 2769]);
+    d.io.close();
+  });
+
+  it('DDD: a stall longer than the AV delay keeps both paces of the cycle, the V pace armed with the A pace', () => {
+    const d = device();
+    d.therapy.program('permanent', { ...NOMINAL, mode: 'DDD', lrl: 60, avDelay: 150 });
+    d.clock.advance(1000); // the POR pace at 923 ms is the new set's boundary: A at 923 + 850, V 150 ms later
+    d.stall(1700, 400); // 1700...2100 ms, a worst-case ESP32 sector erase over both
+    d.clock.advance(3000);
+    assert.deepEqual(d.risingOf(MAP.paceA).slice(0, 3), [1773, 2773, 3773]);
+    assert.deepEqual(d.rising().slice(0, 4), [923, 1923, 2923, 3923]);
     d.io.close();
   });
 

@@ -43,6 +43,8 @@ export interface EngineStatus {
 
 type BoundaryKind = 'start' | 'pace' | 'sense' | 'pvc';
 
+const CHAMBERS: readonly Chamber[] = ['A', 'V'];
+
 /** Why a pace is due: the escape interval, a paced or tracked AV delay, a trigger (T modes), safety pacing. */
 type PaceKind = 'escape' | 'av' | 'tracked' | 'trigger' | 'safety';
 
@@ -117,8 +119,8 @@ export class PacingEngine {
   private lastMarker = { A: -Infinity, V: -Infinity };
   private refractoryUntil = { A: -Infinity, V: -Infinity };
   private blankUntil = -Infinity;
-  /** The pace armed on the pace timer (one chamber at a time), until its report or a change of plan. */
-  private armed: DuePace | null = null;
+  /** The paces armed on the pace timer, per chamber, until their report or a change of plan. */
+  private readonly armed: Record<Chamber, DuePace | null> = { A: null, V: null };
   private readonly paceTimer: PaceTimer;
   private running = false;
 
@@ -150,9 +152,11 @@ export class PacingEngine {
   /** Stops timing and disarms the pace timer; a pulse that went out meanwhile is reported now, to no effect. */
   stop(): void {
     this.running = false;
-    const armed = this.armed;
-    this.armed = null;
-    if (armed && !this.paceTimer.cancel(armed.chamber)) this.paceTimer.poll();
+    for (const chamber of CHAMBERS) {
+      const armed = this.armed[chamber];
+      this.armed[chamber] = null;
+      if (armed && !this.paceTimer.cancel(chamber)) this.paceTimer.poll();
+    }
   }
 
   /** Queues a validated parameter set for the next cycle boundary (immediately when nothing is paced). */
@@ -255,7 +259,7 @@ export class PacingEngine {
     if (ch === 'A' || ch === 'V') this.lastMarker[ch] = t;
     this.out.marker(t, type);
     // A marker in the ms a pace is armed for in its chamber: the pace moves (schedule) so each event keeps its own ms.
-    if (this.armed?.chamber === ch && this.armed.at === t) this.schedule();
+    if ((ch === 'A' || ch === 'V') && this.armed[ch]?.at === t) this.schedule();
   }
 
   // ---- cycle boundary -------------------------------------------------------------------------
@@ -417,41 +421,67 @@ export class PacingEngine {
     return { chamber: 'V', at: b + escape, kind: 'escape' };
   }
 
-  /** Arms the next pace on the pace timer, replacing the armed one when the plan changed. */
+  /** Arms the paces of the plan on the pace timer, replacing the armed ones where it changed. */
   private schedule(): void {
+    const plan: Record<Chamber, DuePace | null> = { A: null, V: null };
     const next = this.running ? this.nextPace() : null;
-    // A sense already marked this ms in the chamber: pace 1 ms later so each event keeps its own marker.
-    if (next && this.lastMarker[next.chamber] === next.at) next.at++;
-    const p = this.active;
-    const amplitude = next?.chamber === 'A' ? p.aAmplitude : p.vAmplitude;
-    const width = next?.chamber === 'A' ? p.aPulseWidth : p.vPulseWidth;
-    const armed = this.armed;
-    if (armed && next && armed.chamber === next.chamber && armed.at === next.at && armed.kind === next.kind
-      && armed.amplitude === amplitude && armed.width === width) return;
-    if (armed) {
-      this.armed = null;
-      if (!this.paceTimer.cancel(armed.chamber)) {
-        // Too late to disarm: the pulse went out, and its report settles the plan.
-        this.armed = armed;
-        this.paceTimer.poll();
-        if (this.armed !== armed) return;
-        this.armed = null;
-      }
+    if (next) {
+      plan[next.chamber] = next;
+      const follows = this.followingPace(next);
+      if (follows) plan.V = follows;
     }
-    if (!next) return;
-    // The pace timer's runaway guard refusing what the engine's floor allowed means the engine's view of time is wrong.
-    if (!this.paceTimer.arm(next.chamber, next.at, amplitude, width)) {
-      this.stop();
-      return this.out.fault(`runaway: the pace timer refused a ${next.chamber} pace at ${next.at} ms`);
+    for (const chamber of CHAMBERS) {
+      const due = plan[chamber];
+      // A sense already marked this ms in the chamber: pace 1 ms later so each event keeps its own marker.
+      if (due && this.lastMarker[chamber] === due.at) due.at++;
+      if (!this.arm(chamber, due)) return;
     }
-    this.armed = { ...next, amplitude, width };
   }
 
-  /** The pace timer emitted the armed pulse at `t` (reported on time, or after a stall). */
+  /**
+   * V-timed dual-chamber cycles: an A escape pace is followed by a V pace one paced AV delay later
+   * unless something is sensed. That one is armed too, so it keeps its time even when a stalled CPU
+   * hears of the A pace only after the AV delay; the A pace's report finds it armed as planned.
+   */
+  private followingPace(next: DuePace): DuePace | null {
+    const letters = this.cycle.letters;
+    if (next.chamber !== 'A' || next.kind !== 'escape' || atrialTimed(letters) || !pacesVentricle(letters)) return null;
+    return { chamber: 'V', at: Math.max(next.at + this.cycle.pav, this.lastPace.V + RUNAWAY_MIN_INTERVAL_MS), kind: 'av' };
+  }
+
+  /** Arms `due` in `chamber` (or disarms it), unless already armed so; false when a report or a fault took over. */
+  private arm(chamber: Chamber, due: DuePace | null): boolean {
+    const p = this.active;
+    const amplitude = chamber === 'A' ? p.aAmplitude : p.vAmplitude;
+    const width = chamber === 'A' ? p.aPulseWidth : p.vPulseWidth;
+    const armed = this.armed[chamber];
+    if (armed && due && armed.at === due.at && armed.kind === due.kind && armed.amplitude === amplitude && armed.width === width) return true;
+    if (armed) {
+      this.armed[chamber] = null;
+      if (!this.paceTimer.cancel(chamber)) {
+        // Too late to disarm: the pulse went out, and its report settles the plan.
+        this.armed[chamber] = armed;
+        this.paceTimer.poll();
+        if (this.armed[chamber] !== armed) return false;
+        this.armed[chamber] = null;
+      }
+    }
+    if (!due) return true;
+    // The pace timer's runaway guard refusing what the engine's floor allowed means the engine's view of time is wrong.
+    if (!this.paceTimer.arm(chamber, due.at, amplitude, width)) {
+      this.stop();
+      this.out.fault(`runaway: the pace timer refused a ${chamber} pace at ${due.at} ms`);
+      return false;
+    }
+    this.armed[chamber] = { ...due, amplitude, width };
+    return true;
+  }
+
+  /** The pace timer emitted the chamber's armed pulse at `t` (reported on time, or after a stall). */
   private onPaced(chamber: Chamber, t: number): void {
-    const due = this.armed;
-    if (!this.running || due?.chamber !== chamber) return;
-    this.armed = null;
+    const due = this.armed[chamber];
+    if (!this.running || !due) return;
+    this.armed[chamber] = null;
     this.guard(() => this.deliver(due, t));
   }
 
