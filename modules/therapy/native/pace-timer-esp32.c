@@ -49,34 +49,46 @@ static void IRAM_ATTR drive(const pace_channel *c, int on)
 	gpio_ll_set_level(&GPIO, c->pin, (on != 0) != (gActiveLow != 0));
 }
 
-/* With gLock held: runs every event due by `now` (pulse on, pulse off), then sets the alarm for the next. */
+/*
+ * With gLock held: runs every event due by `now` (pulse on, pulse off), then sets the alarm for
+ * the next. An event less than LEAD_US ahead runs now rather than on an alarm that the counter
+ * might pass before it is set.
+ */
 static void IRAM_ATTR service(uint64_t now)
 {
-	uint64_t next = NO_EVENT;
-	for (int i = 0; i < 2; i++) {
-		pace_channel *c = &gChannels[i];
-		if (c->on_at <= now) {
-			drive(c, 1);
-			c->has_last = 1;
-			c->last_us = c->on_at;
-			c->off_at = c->on_at + c->width_us;
-			c->on_at = NO_EVENT;
-			c->count++;
+	for (;;) {
+		uint64_t next = NO_EVENT;
+		for (int i = 0; i < 2; i++) {
+			pace_channel *c = &gChannels[i];
+			if (c->on_at <= now) {
+				drive(c, 1);
+				c->has_last = 1;
+				c->last_us = c->on_at;
+				c->off_at = c->on_at + c->width_us;
+				c->on_at = NO_EVENT;
+				c->count++;
+			}
+			if (c->off_at <= now) {
+				drive(c, 0);
+				c->off_at = NO_EVENT;
+			}
+			if (c->on_at < next)
+				next = c->on_at;
+			if (c->off_at < next)
+				next = c->off_at;
 		}
-		if (c->off_at <= now) {
-			drive(c, 0);
-			c->off_at = NO_EVENT;
+		if (next == NO_EVENT) {
+			gptimer_set_alarm_action(gTimer, NULL);
+			return;
 		}
-		if (c->on_at < next)
-			next = c->on_at;
-		if (c->off_at < next)
-			next = c->off_at;
-	}
-	if (next == NO_EVENT)
-		gptimer_set_alarm_action(gTimer, NULL);
-	else {
-		gAlarm.alarm_count = next;
-		gptimer_set_alarm_action(gTimer, &gAlarm);
+		uint64_t current = 0;
+		gptimer_get_raw_count(gTimer, &current);
+		if (next > current + LEAD_US) {
+			gAlarm.alarm_count = next;
+			gptimer_set_alarm_action(gTimer, &gAlarm);
+			return;
+		}
+		now = next > current ? next : current;
 	}
 }
 
