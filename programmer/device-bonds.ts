@@ -3,13 +3,15 @@
 // implant out of a scan although the implant's address changes every rotation (docs/privacy.md).
 import { Status } from '../modules/channel/status.js';
 import type { CborValue } from '../modules/core/cbor.js';
-import { IRK_BYTES, resolveAddress } from './private-address.js';
+import { IRK_BYTES, resolvesWith } from './private-address.js';
 
 export interface DeviceBond {
   /** The implant's Noise static key (pinned at pairing or first contact). */
   readonly deviceStatic: Uint8Array;
   /** Its identity resolving key; absent for an implant on a board without privacy or not yet asked. */
   readonly irk?: Uint8Array;
+  /** The fixed address of an implant whose board advertises no private address (ESP32, lin). */
+  readonly address?: Uint8Array;
 }
 
 export interface IrkLink {
@@ -36,10 +38,16 @@ export async function requestIrk(link: IrkLink): Promise<{ irk: Uint8Array; reso
   return { irk, resolvable, rotationSeconds };
 }
 
-/** The advertiser (of a scan) that one of `bonds` resolves, with that bond; undefined when none does. */
+/** Whether `address` is this bond's implant: it resolves under the bond's IRK, or is its fixed address. */
+export function isBondedAddress(bond: DeviceBond, address: Uint8Array): boolean {
+  if (bond.irk) return resolvesWith(bond.irk, address);
+  return bond.address !== undefined && bond.address.length === address.length && bond.address.every((b, i) => b === address[i]);
+}
+
+/** The advertiser (of a scan) that one of `bonds` recognises, with that bond; undefined when none does. */
 export function findBonded<A extends { readonly address: Uint8Array }, B extends DeviceBond>(advertisers: readonly A[], bonds: readonly B[]): { advertiser: A; bond: B } | undefined {
   for (const advertiser of advertisers) {
-    const bond = resolveAddress(advertiser.address, bonds);
+    const bond = bonds.find((b) => isBondedAddress(b, advertiser.address));
     if (bond) return { advertiser, bond };
   }
   return undefined;

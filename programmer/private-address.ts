@@ -42,11 +42,6 @@ export function resolvesWith(irk: Uint8Array, address: Uint8Array): boolean {
   return expected.every((b, i) => b === hash[i]);
 }
 
-/** The first of `bonds` whose IRK resolves `address`, or undefined (a stranger, or not an RPA). */
-export function resolveAddress<B extends { readonly irk?: Uint8Array }>(address: Uint8Array, bonds: readonly B[]): B | undefined {
-  return bonds.find((bond) => bond.irk !== undefined && resolvesWith(bond.irk, address));
-}
-
 /** An address for display: most significant byte first, colon separated ("5a:1b:..."). */
 export function formatAddress(address: Uint8Array): string {
   return [...address].reverse().map((b) => b.toString(16).padStart(2, '0')).join(':');

@@ -6,7 +6,8 @@ import { BroadcastChannel } from 'node:worker_threads';
 import { pinsFromConfig } from '../../modules/therapy/pin-maps.js';
 import config from '../shims/mc/config.js';
 import { pins, setTraceSink, setWorkerPreloads } from '../shims/host-control.js';
-import { AttError } from '../ble/radio.js';
+import { addNeighbours } from '../ble/neighbours.js';
+import { AttError, bleRadio } from '../ble/radio.js';
 import { BridgeCentral, GattRefusal } from './central.js';
 import { INPUTS_CHANNEL, RESTART_EXIT_CODE } from './board-messages.js';
 import type { BoardInputs, FromBoard, ToBoard } from './board-messages.js';
@@ -26,8 +27,9 @@ function send(message: FromBoard): void {
   process.send?.(message);
 }
 
-/** Call before the firmware loads: the therapy thread gets the heart and the input lines. */
+/** Call before the firmware loads: the therapy thread gets the heart and the input lines; the air gets neighbours. */
 export function prepareBoardWorld(): void {
+  addNeighbours(bleRadio());
   setWorkerPreloads([new URL('./worker-heart.ts', import.meta.url).href]);
   setTraceSink((text) => send({ kind: 'trace', text }));
 }

@@ -24,7 +24,8 @@ export class BridgeCentral {
 
   /** Runs one request; returns the reply's fields or throws GattRefusal / AttError. */
   run(request: GattRequest): Record<string, unknown> {
-    if (request.op === 'connect') return this.connect();
+    if (request.op === 'scan') return { advertisers: scan() };
+    if (request.op === 'connect') return this.connect(request.address);
     const central = this.central;
     if (!central?.connected) throw new GattRefusal('not connected');
     switch (request.op) {
@@ -50,11 +51,13 @@ export class BridgeCentral {
     }
   }
 
-  private connect(): Record<string, unknown> {
+  private connect(address: string | undefined): Record<string, unknown> {
     if (this.central?.connected) throw new GattRefusal('already connected');
     const central = new SimulatedCentral(bleRadio());
+    const peer = central.scan()?.address;
     try {
-      central.connect();
+      if (address === undefined) central.connect();
+      else central.connectTo(fromHex(address));
     } catch {
       // Not advertising connectably (locked out, energy bucket empty, not started) or filtered.
       throw new GattRefusal('not connectable');
@@ -69,7 +72,7 @@ export class BridgeCentral {
       if (this.central !== central) return;
       this.emit({ event: 'disconnected', reason: this.closing ? 'central disconnected' : 'peripheral disconnected' });
     };
-    return { mtu: central.mtu };
+    return { mtu: central.mtu, address: toHex(peer!) };
   }
 
   private find(request: { service: string; characteristic: string }): Characteristic {
@@ -77,6 +80,11 @@ export class BridgeCentral {
     if (!c) throw new AttError('attribute-not-found');
     return c;
   }
+}
+
+/** Every advertiser on the simulated air, as a scan reports it: address (least significant byte first) and advertising data. */
+function scan(): { address: string; data: string }[] {
+  return new SimulatedCentral(bleRadio()).scanAll().map((a) => ({ address: toHex(a.address), data: toHex(a.advertising.data) }));
 }
 
 /** The deployed GATT table, as a central's discovery sees it. */

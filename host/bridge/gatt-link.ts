@@ -38,23 +38,26 @@ export class GattLink implements FragmentLink {
   private onClosed: (() => void) | undefined;
   private open = true;
 
-  private constructor(private readonly port: GattPort, readonly mtu: number) {
+  private constructor(private readonly port: GattPort, readonly mtu: number, readonly address: Uint8Array) {
     port.onEvent((event) => {
       if (event.event === 'notification' && event.characteristic === uuid('response')) this.onFragment?.(fromHex(event.value));
       else if (event.event === 'disconnected') this.closed();
     });
   }
 
-  /** Connects, negotiates the MTU, checks the implant service is there and subscribes to its responses. */
-  static async open(port: GattPort, clientMtu = PHONE_MTU): Promise<GattLink> {
-    await port.call({ op: 'connect' });
+  /**
+   * Connects (to the advertiser at `address` if given: one a scan showed), negotiates the MTU,
+   * checks the implant service is there and subscribes to its responses.
+   */
+  static async open(port: GattPort, clientMtu = PHONE_MTU, address?: Uint8Array): Promise<GattLink> {
+    const connected = await port.call(address ? { op: 'connect', address: toHex(address) } : { op: 'connect' });
     const { mtu } = await port.call({ op: 'mtu', mtu: clientMtu });
     const { services } = (await port.call({ op: 'discover' })) as { services: ServiceInfo[] };
     if (!services.some((s) => s.uuid === SERVICE)) {
       await port.call({ op: 'disconnect' });
       throw new BridgeError('the device has no implant service');
     }
-    const link = new GattLink(port, mtu as number);
+    const link = new GattLink(port, mtu as number, fromHex(String(connected.address ?? '')));
     await port.call({ op: 'subscribe', service: SERVICE, characteristic: uuid('response') });
     return link;
   }

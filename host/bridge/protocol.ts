@@ -16,7 +16,7 @@ export const Close = Object.freeze({
   TRY_AGAIN_LATER: 1013,
 });
 
-export const GATT_OPS = Object.freeze(['connect', 'mtu', 'discover', 'read', 'write', 'subscribe', 'unsubscribe', 'disconnect'] as const);
+export const GATT_OPS = Object.freeze(['scan', 'connect', 'mtu', 'discover', 'read', 'write', 'subscribe', 'unsubscribe', 'disconnect'] as const);
 export type GattOp = (typeof GATT_OPS)[number];
 export const CONTROL_OPS = Object.freeze(['state', 'button', 'scenario', 'battery', 'reboot', 'power-cut'] as const);
 export type ControlOp = (typeof CONTROL_OPS)[number];
@@ -24,7 +24,9 @@ export const BATTERY_STATUSES = Object.freeze(['BOL', 'ERN', 'ERT', 'ERP'] as co
 export type BatteryStatus = (typeof BATTERY_STATUSES)[number];
 
 export type GattRequest =
-  | { id: number; op: 'connect' | 'discover' | 'disconnect' }
+  | { id: number; op: 'scan' | 'discover' | 'disconnect' }
+  /** `address`: the advertiser a scan showed (12 hex digits, least significant byte first); without it, the implant. */
+  | { id: number; op: 'connect'; address?: string }
   | { id: number; op: 'mtu'; mtu: number }
   | { id: number; op: 'read' | 'subscribe' | 'unsubscribe'; service: string; characteristic: string }
   | { id: number; op: 'write'; service: string; characteristic: string; value: string; withResponse: boolean };
@@ -119,6 +121,7 @@ const isString = (v: unknown): v is string => typeof v === 'string';
 const isBool = (v: unknown): v is boolean => typeof v === 'boolean';
 const isUuid = (v: unknown): v is string => typeof v === 'string' && UUID.test(v);
 const isHex = (v: unknown): v is string => typeof v === 'string' && HEX.test(v);
+const isAddress = (v: unknown): v is string => typeof v === 'string' && /^[0-9a-f]{12}$/.test(v);
 const isMtu = (v: unknown): v is number => Number.isInteger(v) && (v as number) >= 23 && (v as number) <= 517;
 
 /** A /bridge frame, checked; throws FrameError (close 1003) naming the problem. */
@@ -129,9 +132,11 @@ export function parseGattRequest(text: string): GattRequest {
   const id = frame.id as number;
   switch (op as GattOp) {
     case 'connect':
+      return frame.address === undefined ? { id, op: 'connect' } : { id, op: 'connect', address: field(frame, 'address', isAddress, '12 lowercase hex digits') };
+    case 'scan':
     case 'discover':
     case 'disconnect':
-      return { id, op: op as 'connect' };
+      return { id, op: op as 'scan' };
     case 'mtu':
       return { id, op: 'mtu', mtu: field(frame, 'mtu', isMtu, 'an integer 23..517') };
     case 'write':

@@ -111,7 +111,7 @@ export function startBridgeServer(options: ServerOptions): Promise<BridgeServer>
         if (central && central !== ws && board.connected) return ws.close(Close.TRY_AGAIN_LATER, 'one central at a time');
         central = ws;
         board.onGattEvent((event) => sendJson(ws, event));
-      } else if (central !== ws) {
+      } else if (central !== ws && request.op !== 'scan') {
         return sendJson(ws, { id: request.id, ok: false, error: 'not connected' } satisfies Reply);
       }
       const { id, ...call } = request;

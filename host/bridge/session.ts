@@ -23,8 +23,9 @@ export interface Session {
   readonly handshakeHash: Uint8Array;
 }
 
-export async function openSession(port: GattPort, identity: SessionIdentity, crypto: CryptoProvider, clock: Clock, timeoutMs = 10000): Promise<Session> {
-  const link = await GattLink.open(port);
+/** `address`: connect to that advertiser (found by a scan, docs/privacy.md); without it, to the implant the bridge serves. */
+export async function openSession(port: GattPort, identity: SessionIdentity, crypto: CryptoProvider, clock: Clock, timeoutMs = 10000, address?: Uint8Array): Promise<Session> {
+  const link = await GattLink.open(port, undefined, address);
   const client = new ProgrammerClient({
     link, clock, crypto, timeoutMs,
     pattern: identity.deviceStatic ? 'IK' : 'XX',

@@ -13,7 +13,8 @@ import { toHex } from '../../modules/core/bytes.js';
 import { Status } from '../../modules/channel/status.js';
 import { findBonded, requestIrk } from '../../programmer/device-bonds.js';
 import type { DeviceBond } from '../../programmer/device-bonds.js';
-import { isResolvablePrivate, makeResolvableAddress, resolvesWith } from '../../programmer/private-address.js';
+import { isResolvablePrivate, resolvesWith } from '../../programmer/private-address.js';
+import { neighbours } from '../../host/ble/neighbours.js';
 import { SimulatedCentral } from '../../host/ble/radio.js';
 import type { Advertising } from '../../host/ble/radio.js';
 import { run } from '../../host/board/drive.js';
@@ -128,11 +129,7 @@ describe('address privacy through the firmware (nRF52 stack)', () => {
     b = board.boot(); // a power-on: the same flash, so the same IRK
     await run(b.clock, ROTATION_MS + MINUTE, 5000);
     const prng = new Prng(8);
-    const advertising = b.radio.advertising!;
-    b.radio.bystanders.push(
-      { address: makeResolvableAddress(prng.bytes(16), prng.bytes(3)), advertising }, // another implant
-      { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc6), advertising }, // a phone with a static random address
-    );
+    b.radio.bystanders.push(...neighbours()); // another implant of the model and a phone
     const central = new SimulatedCentral(b.radio);
     const advertisers = central.scanAll();
     assert.equal(advertisers.length, 3);

@@ -3,7 +3,8 @@
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { fromHex, toHex } from '../../modules/core/bytes.js';
-import { ah, isResolvablePrivate, makeResolvableAddress, resolveAddress, resolvesWith } from '../../programmer/private-address.js';
+import { findBonded } from '../../programmer/device-bonds.js';
+import { ah, isResolvablePrivate, makeResolvableAddress, resolvesWith } from '../../programmer/private-address.js';
 
 const irkArb = fc.uint8Array({ minLength: 16, maxLength: 16 });
 const randomArb = fc.uint8Array({ minLength: 3, maxLength: 3 });
@@ -45,13 +46,16 @@ describe('resolvable private addresses (programmer)', () => {
     }), RUNS);
   });
 
-  it('resolveAddress picks the bond whose IRK resolves the address, and none for a static or public address', () => {
+  it('findBonded picks the advertiser and bond that an IRK resolves, or a fixed address matches, and none for a stranger', () => {
     const irkB = new Uint8Array(16).fill(2);
-    const bonds = [{ name: 'a', irk: new Uint8Array(16).fill(1) }, { name: 'b', irk: irkB }, { name: 'c' }];
-    const address = makeResolvableAddress(irkB, Uint8Array.of(9, 9, 9));
-    assert.equal(resolveAddress(address, bonds)?.name, 'b');
-    const staticRandom = Uint8Array.of(1, 2, 3, 4, 5, 0xc6);
-    assert.equal(isResolvablePrivate(staticRandom), false);
-    assert.equal(resolveAddress(staticRandom, bonds), undefined);
+    const fixed = Uint8Array.of(0x11, 0x22, 0x33, 0x44, 0x55, 0x66);
+    const key = (n: number) => new Uint8Array(32).fill(n);
+    const bonds = [{ deviceStatic: key(1), irk: new Uint8Array(16).fill(1) }, { deviceStatic: key(2), irk: irkB }, { deviceStatic: key(3), address: fixed }];
+    const rpa = makeResolvableAddress(irkB, Uint8Array.of(9, 9, 9));
+    const phone = { address: Uint8Array.of(1, 2, 3, 4, 5, 0xc6) };
+    assert.equal(isResolvablePrivate(phone.address), false);
+    assert.equal(findBonded([phone, { address: rpa }], bonds)?.bond, bonds[1]);
+    assert.equal(findBonded([phone, { address: fixed }], bonds)?.bond, bonds[2]);
+    assert.equal(findBonded([phone, { address: makeResolvableAddress(new Uint8Array(16).fill(7), Uint8Array.of(1, 2, 3)) }], bonds), undefined);
   });
 });

@@ -22,6 +22,8 @@ function outcome(parse: () => unknown): 'ok' | 'refused' {
 describe('bridge protocol frames', () => {
   it('parses each GATT op with its fields', () => {
     assert.deepEqual(parseGattRequest('{"id":1,"op":"connect"}'), { id: 1, op: 'connect' });
+    assert.deepEqual(parseGattRequest('{"id":5,"op":"connect","address":"aafb0d948170"}'), { id: 5, op: 'connect', address: 'aafb0d948170' });
+    assert.deepEqual(parseGattRequest('{"id":6,"op":"scan"}'), { id: 6, op: 'scan' });
     assert.deepEqual(parseGattRequest('{"id":2,"op":"mtu","mtu":517}'), { id: 2, op: 'mtu', mtu: 517 });
     assert.deepEqual(parseGattRequest(JSON.stringify({ id: 3, op: 'write', service: SERVICE, characteristic: SERVICE, value: '00ff', withResponse: false })),
       { id: 3, op: 'write', service: SERVICE, characteristic: SERVICE, value: '00ff', withResponse: false });
@@ -40,6 +42,7 @@ describe('bridge protocol frames', () => {
     };
     assert.equal(reason('[1]'), 'a frame must be a JSON object');
     assert.equal(reason('{"op":"connect"}'), 'missing or non-integer id');
+    assert.equal(reason('{"id":1,"op":"connect","address":"AAFB0D948170"}'), 'connect: address must be 12 lowercase hex digits');
     assert.equal(reason('{"id":1,"op":"mtu","mtu":22}'), 'mtu: mtu must be an integer 23..517');
     assert.equal(reason(JSON.stringify({ id: 1, op: 'read', service: SERVICE.toUpperCase(), characteristic: SERVICE })), 'read: service must be a lowercase 128-bit UUID');
     assert.equal(reason(JSON.stringify({ id: 1, op: 'write', service: SERVICE, characteristic: SERVICE, value: 'ABC', withResponse: true })), 'write: value must be lowercase hex');

@@ -99,7 +99,8 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     await new Promise((resolve) => first.once('open', resolve));
     const connected = new Promise<string>((resolve) => first.once('message', (d) => resolve(String(d))));
     first.send(JSON.stringify({ id: 7, op: 'connect' }));
-    assert.deepEqual(JSON.parse(await connected), { id: 7, ok: true, mtu: 23 });
+    // The peer's address comes back: on the simulated ESP32 its fixed identity address (no address privacy, docs/privacy.md).
+    assert.deepEqual(JSON.parse(await connected), { id: 7, ok: true, mtu: 23, address: '665544332211' });
     const second = await socketOutcome(sim, '/bridge');
     assert.deepEqual([second.code, second.reason], [1013, 'one central at a time']);
     first.close();
@@ -107,7 +108,8 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
   });
 
   it('pairs a phone inside the window: the code the CLI shows is the code the device shows', async () => {
-    const r = await cli('pair', '--sim', sim.url, '--press', '--json');
+    const bonds = join(dir, 'bonds.json');
+    const r = await cli('pair', '--sim', sim.url, '--press', '--bonds', bonds, '--json');
     assert.equal(r.code, 0, r.err);
     const result = r.json();
     assert.match(result.code, /^\d{6}$/);
@@ -116,6 +118,14 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.match(r.err, /DEVELOPMENT KEYS/);
     const device = await sim.waitFor((l) => l.topic === 'access' && l.text.includes(`pairing code ${result.code}`), 5000);
     assert.ok(device);
+    // The simulated ESP32 has no address privacy (docs/privacy.md): the bond keeps its fixed address,
+    // and the phone finds its implant by it among the other advertisers on the air.
+    assert.equal(result.bond, 'address');
+    const stored = JSON.parse(readFileSync(bonds, 'utf8'));
+    assert.equal(stored.bonds[0].deviceKey, result.deviceKey);
+    const again = await cli('whoami', '--sim', sim.url, '--as', 'patient', '--bonds', bonds, '--json');
+    assert.equal(again.code, 0, again.err);
+    assert.equal(again.json().role, 'patient');
   });
 
   it('interrogates, refuses programming without presence, and programs the lower rate, which the markers follow', async () => {

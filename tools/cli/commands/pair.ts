@@ -7,9 +7,11 @@ import { writeFile } from 'node:fs/promises';
 import { keyIdOf } from '../../../modules/access/key-id.js';
 import { toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
+import { requestIrk } from '../../../programmer/device-bonds.js';
 import { exchangePairingCode, PairingCodeError } from '../../../programmer/pairing-code.js';
 import { publicKeyToPem } from '../../flash/keys.js';
 import type { Command } from '../command.js';
+import { saveBond } from '../sim-client/bond-store.js';
 import { ControlSocket } from '../sim-client/bridge-socket.js';
 import { PROGRAMMER_FLAGS, resolveIdentity, simUrl } from '../sim-client/identity.js';
 import { CommandRefused, connectProgrammer, failure, sleep } from '../sim-client/programmer.js';
@@ -21,7 +23,7 @@ const DEVICE_CODE_WAIT_MS = 2000;
 export const pairCommand: Command = {
   name: 'pair',
   summary: "pair a phone key (patient) in the implant's pairing window and show the code to compare",
-  usage: '--sim ws://HOST:PORT [--press] [--out DEVICE.pub.pem] [--as patient | --key PEM] [--json]',
+  usage: '--sim ws://HOST:PORT [--press] [--out DEVICE.pub.pem] [--bonds FILE] [--as patient | --key PEM] [--json]',
   flags: {
     ...PROGRAMMER_FLAGS,
     press: { type: 'boolean', description: "open the window first: hold the simulator's button 3.5 s, then release" },
@@ -54,13 +56,21 @@ export const pairCommand: Command = {
           throw error;
         });
         const who = (await p.run('access.whoami')) as { role: string; keyId: string };
+        const bonds = args.flags.bonds as string | undefined;
+        const privacy = bonds ? await requestIrk(p.session.client) : undefined;
+        // A board without private addresses is found again by the fixed address it showed now.
+        if (bonds && privacy) await saveBond(bonds, privacy.resolvable ? { deviceStatic, irk: privacy.irk } : { deviceStatic, address: p.session.link.address });
         for (let waited = 0; deviceCode === undefined && waited < DEVICE_CODE_WAIT_MS; waited += 100) await sleep(100);
         const out = args.flags.out as string | undefined;
         if (out) await writeFile(out, publicKeyToPem('x25519', deviceStatic));
-        const result = { code, deviceCode: deviceCode ?? null, match: code === deviceCode, role: who.role, keyId: who.keyId, deviceKey: toHex(deviceStatic), deviceKeyId: toHex(keyIdOf(nobleProvider.sha256, deviceStatic)) };
+        const result = {
+          code, deviceCode: deviceCode ?? null, match: code === deviceCode, role: who.role, keyId: who.keyId, deviceKey: toHex(deviceStatic), deviceKeyId: toHex(keyIdOf(nobleProvider.sha256, deviceStatic)),
+          ...(privacy ? { bond: privacy.resolvable ? 'irk' : 'address' } : {}),
+        };
         io.out(json ? JSON.stringify(result) : [
           `pairing code ${code} (compare with the device: ${deviceCode ?? 'not seen on its console'})`,
           `bonded as ${who.role}, key id ${who.keyId}; device key ${result.deviceKey}${out ? ` (written to ${out})` : ''}`,
+          ...(bonds ? [`bond saved to ${bonds} (found later by its ${privacy!.resolvable ? 'IRK: the address rotates' : 'fixed address: this board has no address privacy'})`] : []),
         ].join('\n'));
         return deviceCode === undefined || code === deviceCode ? 0 : 1;
       } finally {

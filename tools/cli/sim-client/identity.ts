@@ -19,6 +19,7 @@ export const PROGRAMMER_FLAGS: FlagSpecs = {
   key: { type: 'string', value: 'PEM', description: "your programmer's X25519 private key (instead of the development keys)" },
   cert: { type: 'string', value: 'FILE', description: 'its certificate (implant cert issue); none for a paired phone' },
   'device-key': { type: 'string', value: 'PEM|HEX', description: "the implant's static public key (from provisioning or pairing); without it XX" },
+  bonds: { type: 'string', value: 'FILE', description: 'find the implant by a bond of this store (its IRK or fixed address; `pair --bonds` writes it) and use IK with its key' },
   json: { type: 'boolean', description: 'print the result as one JSON object' },
 };
 

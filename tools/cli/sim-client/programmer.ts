@@ -3,10 +3,12 @@
 // end into a documented exit code and one clear line.
 import { Status } from '../../../modules/channel/status.js';
 import type { CborValue } from '../../../modules/core/cbor.js';
-import { toHex } from '../../../modules/core/bytes.js';
+import { fromHex, toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
 import { statusName } from '../../../modules/status/registry.js';
 import { ClientError } from '../../../programmer/client.js';
+import { findBonded } from '../../../programmer/device-bonds.js';
+import type { DeviceBond } from '../../../programmer/device-bonds.js';
 import type { CommandResponse } from '../../../programmer/client.js';
 import { BridgeError } from '../../../host/bridge/gatt-link.js';
 import { openSession } from '../../../host/bridge/session.js';
@@ -15,6 +17,7 @@ import { WallClock } from '../../../host/shims/host/wall-clock.js';
 import { UsageError } from '../args.js';
 import type { Parsed } from '../args.js';
 import type { CliIO } from '../command.js';
+import { loadBonds } from './bond-store.js';
 import { BridgeSocket, ControlSocket, SimUnreachable } from './bridge-socket.js';
 import { resolveIdentity, simUrl } from './identity.js';
 import type { DevRole, ResolvedIdentity } from './identity.js';
@@ -113,18 +116,32 @@ export class Programmer {
 
 /** How long a connect keeps trying while the device is not connectable (busy with another central, booting). */
 const SCAN_MS = 5000;
+const NOT_IN_RANGE = 'no bonded implant in range';
 
-/** Opens a session as `identity` over a new /bridge socket, scanning up to SCAN_MS for the device. */
-export async function connectProgrammer(sim: string, identity: ResolvedIdentity): Promise<Programmer> {
+/** Scans the air for the implant of one of `bonds` (its IRK resolves the address, or its fixed address shows). */
+async function findImplant(socket: BridgeSocket, bonds: readonly DeviceBond[]): Promise<{ address: Uint8Array; bond: DeviceBond }> {
+  const { advertisers } = (await socket.call({ op: 'scan' })) as { advertisers: { address: string }[] };
+  const found = findBonded(advertisers.map((a) => ({ address: fromHex(a.address) })), bonds);
+  if (!found) throw new BridgeError(NOT_IN_RANGE);
+  return { address: found.advertiser.address, bond: found.bond };
+}
+
+/**
+ * Opens a session as `identity` over a new /bridge socket, scanning up to SCAN_MS for the device.
+ * With `bonds` it connects to the advertiser one of them recognises, by IK with that bond's key.
+ */
+export async function connectProgrammer(sim: string, identity: ResolvedIdentity, bonds?: readonly DeviceBond[]): Promise<Programmer> {
   const deadline = Date.now() + SCAN_MS;
   for (;;) {
     const socket = await BridgeSocket.open(sim);
     try {
-      const session = await openSession(socket, identity, nobleProvider, new WallClock());
-      return new Programmer(session, identity, sim, socket);
+      const target = bonds && (await findImplant(socket, bonds));
+      const who = target ? { ...identity, deviceStatic: target.bond.deviceStatic } : identity;
+      const session = await openSession(socket, who, nobleProvider, new WallClock(), undefined, target?.address);
+      return new Programmer(session, who, sim, socket);
     } catch (error) {
       socket.close();
-      const busy = error instanceof BridgeError && (error.message === 'not connectable' || error.message.startsWith('the device is off'));
+      const busy = error instanceof BridgeError && (error.message === 'not connectable' || error.message === NOT_IN_RANGE || error.message.startsWith('the device is off'));
       if (!busy || Date.now() > deadline) throw error;
       await sleep(250);
     }
@@ -144,6 +161,15 @@ export function failure(error: unknown): { code: number; message: string } {
   throw error;
 }
 
+/** The bonds of `--bonds FILE`, if given (a file without any is a usage error: pair first). */
+async function bondsOf(args: Parsed): Promise<DeviceBond[] | undefined> {
+  const file = args.flags.bonds;
+  if (typeof file !== 'string') return undefined;
+  const bonds = await loadBonds(file);
+  if (bonds.length === 0) throw new UsageError(`${file} holds no bonds: pair with --bonds ${file} first`);
+  return bonds;
+}
+
 /** The usual frame of a programmer command: identity, session, body, exit code. */
 export async function programmerCommand(
   name: string, args: Parsed, io: CliIO, defaultRole: DevRole, body: (p: Programmer) => Promise<{ json: unknown; text: string; code?: number }>,
@@ -154,7 +180,7 @@ export async function programmerCommand(
   try {
     const identity = await resolveIdentity(args, defaultRole);
     if (identity.development) io.err(`implant ${name}: using the simulator's DEVELOPMENT KEYS (${identity.role})`);
-    programmer = await connectProgrammer(sim, identity);
+    programmer = await connectProgrammer(sim, identity, await bondsOf(args));
     const result = await body(programmer);
     io.out(json ? JSON.stringify(result.json) : result.text);
     return result.code ?? Exit.OK;
