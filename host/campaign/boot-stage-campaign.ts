@@ -159,14 +159,15 @@ export class StageBoard {
 
   /**
    * Writes a package into `slot` without any of the firmware's checks, as someone with access
-   * to the QSPI chip could, and asks for its trial: the stage alone must refuse it.
+   * to the QSPI chip could, and (unless `activate` is false) asks for its trial: the stage alone
+   * must refuse a bad one.
    */
-  plant(pkg: Uint8Array, slot: 0 | 1): void {
+  plant(pkg: Uint8Array, slot: 0 | 1, activate = true): void {
     const bank = this.areas.banks[slot];
     const { manifestBytes, image } = splitPackage(pkg);
     const manifest = decodeManifest(decodeSign1(manifestBytes).payload);
     Stager.start(bank, bankLayout(bank), crypto, manifest, manifestBytes).write(0, image);
-    new FlashBootControl(new BootRecordStore(this.areas.bootRecord)).requestTrial(slot);
+    if (activate) new FlashBootControl(new BootRecordStore(this.areas.bootRecord)).requestTrial(slot);
   }
 
   /**

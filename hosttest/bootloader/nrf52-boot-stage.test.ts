@@ -15,7 +15,13 @@ import {
   buildStageSim, DK_GEOMETRY, implantSign, runBootStageCampaign, SIM_QSPI, StageBoard, stagePackages, type StagePackages,
 } from '../../host/campaign/boot-stage-campaign.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
-import { ROOT, STRANGER, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { bankLayout } from '../../modules/bootloader/layout.js';
+import { verifiedBank } from '../../modules/bootloader/bank-image.js';
+import { BootRecordStore } from '../../modules/bootloader/boot-record.js';
+import { selectBoot } from '../../modules/bootloader/boot-select.js';
+import { qspiUpdateAreas } from '../../modules/bootloader/qspi-layout.js';
+import { NorFlash } from '../../host/sim/nor-flash.js';
+import { crypto, ROOT, STRANGER, updateKeys } from '../../host/fixtures/update-fixture.js';
 
 /** boot-record.ts BootNote 'candidate-invalid' and 'trial-reset' as the stage reports them. */
 const NOTE_CANDIDATE_INVALID = 5;
@@ -147,6 +153,41 @@ describe('nRF52 boot stage (C core, host build)', function () {
       assert.equal(board.powerOn().ops, 2, 'a boot with the chip back rewrites it');
       board.app()[7] ^= 1;
       assert.equal(board.powerOn(undefined, true).started, false, 'an internal copy that no longer matches starts nothing');
+    } finally {
+      board.dispose();
+    }
+  });
+
+  it('decides as boot-select.ts does for any boot record and slot contents (fast-check, the TypeScript decision as the oracle)', async () => {
+    const other = await implantSign(dir, ROOT, packages.next.image, '1.0.1', 3);
+    const stranger = await implantSign(dir, STRANGER, packages.old.image, '1.0.2', 3);
+    const contents = { empty: undefined, old: packages.old, same: other, stranger } as const;
+    const board = new StageBoard([ROOT.publicKey]);
+    try {
+      const blank = board.snapshot();
+      fc.assert(fc.property(
+        fc.constantFrom(...(Object.keys(contents) as (keyof typeof contents)[])), fc.constantFrom(...(Object.keys(contents) as (keyof typeof contents)[])),
+        fc.option(fc.record({ state: fc.constantFrom('confirmed', 'pending', 'trying' as const), confirmed: fc.constantFrom(0, 1), trial: fc.constantFrom(0, 1) }), { nil: undefined }),
+        (slot0, slot1, record) => {
+          board.restore(blank);
+          [slot0, slot1].forEach((name, slot) => {
+            const pkg = contents[name];
+            if (pkg) board.plant(pkg.pkg, slot as 0 | 1, false);
+          });
+          const records = new BootRecordStore(board.areas.bootRecord);
+          for (let block = 0; block < 2; block++) board.areas.bootRecord.eraseBlock(block);
+          if (record) records.write({ ...record, confirmed: record.confirmed as 0 | 1, trial: record.trial as 0 | 1, note: 'activated' });
+          // The oracle decides on a copy of the chip; every image has counter 3, so the floor plays no part.
+          const copy = new NorFlash({ size: board.qspi.size, eraseSize: 4096, writeSize: 4 });
+          copy.cells.set(board.qspi.cells);
+          const areas = qspiUpdateAreas(copy, SIM_QSPI);
+          const oracle = selectBoot(new BootRecordStore(areas.bootRecord), (slot) => verifiedBank(areas.banks[slot], bankLayout(areas.banks[slot]), crypto, keys), 0);
+          const run = board.powerOn();
+          const label = `${slot0}/${slot1} ${JSON.stringify(record)}`;
+          assert.deepEqual([run.started ? run.slot : undefined, run.started ? run.trial : false], [oracle.slot, oracle.trial], label);
+          assert.deepEqual(board.bootRecord().state, new BootRecordStore(areas.bootRecord).read().state, `${label}: the record`);
+        },
+      ), { numRuns: 80 });
     } finally {
       board.dispose();
     }
