@@ -27,12 +27,14 @@ export default class FFI {
 
   /**
    * modules/ble/native/privacy-*.c: on the SoftDevice (nRF52) the radio's resolvable private
-   * addresses go on (0); on NimBLE (ESP32) it answers 2, as its native side does while Moddable's
-   * server advertises with the identity address (docs/privacy.md), and the air keeps that address.
+   * addresses go on (0). On NimBLE (ESP32) it answers 1 (no privacy), as privacy-esp32.c does in
+   * a build whose sdkconfig has no CONFIG_BT_NIMBLE_HOST_BASED_PRIVACY (platforms/esp32's has
+   * none: with it, 2, since Moddable's server still advertises the identity address;
+   * docs/privacy.md), and the air keeps the identity address.
    */
   implant_ble_privacy(irk: ArrayBuffer, rotationS: number): number {
     if (!(irk instanceof ArrayBuffer) || irk.byteLength !== 16) return -2;
-    if (bleRadio().stack === 'nimble') return 2;
+    if (bleRadio().stack === 'nimble') return 1;
     bleRadio().setPrivacy(new Uint8Array(irk), toUint32(rotationS));
     return 0;
   }
