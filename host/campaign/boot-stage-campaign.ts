@@ -5,7 +5,8 @@
 // image, of its revert of a trial that reset before confirming, and of its repair of a damaged
 // internal copy; after each cut the board boots again. This checker shares no code with the C
 // core: it compares the internal flash byte for byte with the images cut from the package files,
-// and reads the boot record with modules/bootloader/boot-record.ts.
+// reads the boot record with modules/bootloader/boot-record.ts, and checks from the runner's
+// trace of every power-on that no internal erase or program happens while the backup pacer is off.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -79,6 +80,8 @@ export interface StageRun {
   readonly ops: number;
   readonly cut: boolean;
   readonly violations: number;
+  /** In order: the backup pacer's HAL calls (P on, p off), the internal flash's erases (E) and programs (W). */
+  readonly trace: string;
   readonly started?: boolean;
   readonly slot?: number;
   readonly trial?: boolean;
@@ -120,6 +123,8 @@ export class StageBoard {
   readonly clock = new VirtualClock();
   readonly events: UpdateEvent[] = [];
   restarted = false;
+  /** Internal erases and programs seen, all while the backup pacer ran (powerOn throws otherwise). */
+  pacedWrites = 0;
 
   constructor(private readonly trusted: readonly Uint8Array[], readonly geometry: StageGeometry = SIM_GEOMETRY) {
     this.qspi = new NorFlash({ size: geometry.qspiBytes, eraseSize: SECTOR, writeSize: 4 });
@@ -187,7 +192,11 @@ export class StageBoard {
     if (ran.status !== 0) throw new Error(`boot-stage-sim: ${ran.stderr}`);
     this.qspi.cells.set(readFileSync(ext));
     this.internal = new Uint8Array(readFileSync(int));
-    return JSON.parse(ran.stdout) as StageRun;
+    const run = JSON.parse(ran.stdout) as StageRun;
+    const fault = pacingFault(run);
+    if (fault) throw new Error(`backup pacing: ${fault} (trace ${run.trace})`);
+    this.pacedWrites += run.trace.replace(/[Pp]/g, '').length;
+    return run;
   }
 
   /** The firmware after a start: its update parts over the device adapter (device-nrf52-boot.ts) on this QSPI chip. */
@@ -256,6 +265,24 @@ export function qspiNativeOver(chip: NorFlash): QspiNative {
   };
 }
 
+/**
+ * The pacing property of one power-on, from its trace alone: the backup pacer runs at every
+ * internal erase and program (a cut boot's recovery starts with it off, so must start it again
+ * before it writes), is started once (a restart would restart its escape interval), and at the
+ * end of a boot is off when an image starts (its own pacer takes over) and on when none does.
+ * A cut boot ends wherever the cut fell.
+ */
+export function pacingFault(run: Pick<StageRun, 'trace' | 'cut' | 'started'>): string | undefined {
+  let on = false;
+  for (const [i, step] of [...run.trace].entries()) {
+    if (step === 'P' && on) return `pacing restarted at step ${i}`;
+    if ((step === 'E' || step === 'W') && !on) return `internal ${step === 'E' ? 'erase' : 'program'} at step ${i} while the backup pacer was off`;
+    if (step === 'P' || step === 'p') on = step === 'P';
+  }
+  if (run.cut || on !== run.started) return undefined;
+  return run.started ? 'still pacing as the image starts' : 'nothing starts and nothing paces';
+}
+
 function uuidHex(uuid: string): string {
   return toHex(uuidBytes(uuid)!);
 }
@@ -276,6 +303,8 @@ export interface CutTotals {
   mixed: number;
   downgraded: number;
   unexpected: number;
+  /** Internal erases and programs across every power-on, each made while the backup pacer ran. */
+  paced_writes: number;
 }
 
 /** What a boot must end in: the image the board runs, and whether on trial. */
@@ -343,7 +372,7 @@ export function cutEveryOperation(board: StageBoard, expect: Expectation, images
 }
 
 export function emptyCutTotals(): CutTotals {
-  return { cuts: 0, torn: 0, second: 0, booted_valid: 0, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0 };
+  return { cuts: 0, torn: 0, second: 0, booted_valid: 0, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0, paced_writes: 0 };
 }
 
 export interface StagePackages {
@@ -405,6 +434,7 @@ export async function runBootStageCampaign(o: CampaignOptions): Promise<CutTotal
     phase('after confirm', { image: next, trial: false, floor: next.counter });
     board.app()[5000] ^= 0x10;
     phase('repair', { image: next, trial: false, floor: next.counter });
+    totals.paced_writes = board.pacedWrites;
   } finally {
     board.dispose();
   }

@@ -22,6 +22,9 @@ import { selectBoot } from '../../modules/bootloader/boot-select.js';
 import { qspiUpdateAreas } from '../../modules/bootloader/qspi-layout.js';
 import { NorFlash } from '../../host/sim/nor-flash.js';
 import { crypto, ROOT, STRANGER, updateKeys } from '../../host/fixtures/update-fixture.js';
+import { PIN_MAPS } from '../../modules/therapy/pin-maps.js';
+import { BACKUP_INTERVAL_MS, BACKUP_VRP_MS } from '../../modules/therapy-control/backup-pacer.js';
+import { PULSE_MS } from '../../modules/therapy/device-io.js';
 
 /** boot-record.ts BootNote 'candidate-invalid' and 'trial-reset' as the stage reports them. */
 const NOTE_CANDIDATE_INVALID = 5;
@@ -42,7 +45,7 @@ describe('nRF52 boot stage (C core, host build)', function () {
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('after a power cut at every erase and program of copy, install, revert, floor raise and repair (plain and torn) it runs the old or the new image, whole and verified', async () => {
+  it('after a power cut at every erase and program of copy, install, revert, floor raise and repair (plain and torn) it runs the old or the new image, whole and verified, and paces at every internal write', async () => {
     const phases: string[] = [];
     const totals = await runBootStageCampaign({ key: ROOT, keys, packages, tornSeeds: 2, onCoverage: (p, n) => phases.push(`${p}:${n}`) });
     assert.deepEqual(phases.map((p) => p.split(':')[0]), ['factory copy', 'install', 'revert', 'after confirm', 'repair']);
@@ -50,8 +53,10 @@ describe('nRF52 boot stage (C core, host build)', function () {
     assert.ok(ops >= 50, `${ops} cut points`);
     const runs = 3 * ops;
     assert.ok(totals.second > runs / 8, `${totals.second} second cuts`);
-    assert.deepEqual(totals, { cuts: runs + totals.second, torn: totals.torn, second: totals.second, booted_valid: runs, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0 });
+    assert.deepEqual(totals, { cuts: runs + totals.second, torn: totals.torn, second: totals.second, booted_valid: runs, bricked: 0, mixed: 0, downgraded: 0, unexpected: 0, paced_writes: totals.paced_writes });
     assert.ok(totals.torn >= 2 * ops);
+    // Every cut boot writes, and so does its recovery: the pacing check (StageBoard.powerOn) saw them all.
+    assert.ok(totals.paced_writes > 2 * runs, `${totals.paced_writes} paced internal writes`);
   });
 
   /** A board running `next` confirmed (floor 4), slot 0 free for a candidate. */
@@ -146,7 +151,7 @@ describe('nRF52 boot stage (C core, host build)', function () {
     const board = await updatedBoard();
     try {
       const alone = board.powerOn(undefined, true);
-      assert.deepEqual([alone.started, alone.slot, alone.note, alone.version, alone.ops], [true, 2, NOTE_INTERNAL_ONLY, '1.1.0', 0]);
+      assert.deepEqual([alone.started, alone.slot, alone.note, alone.version, alone.ops, alone.trace], [true, 2, NOTE_INTERNAL_ONLY, '1.1.0', 0, ''], 'no write, so no backup pacing');
       const kept = board.geometry.installedOffset;
       board.internal[kept + 12 + 40] ^= 1; // inside the kept manifest
       assert.equal(board.powerOn(undefined, true).started, false, 'a damaged kept manifest starts nothing');
@@ -201,11 +206,11 @@ describe('nRF52 boot stage (C core, host build)', function () {
     assert.equal(board.bootRecord().note, 'trial-reset');
   }));
 
-  it('starts nothing when neither the internal copy nor the slot verifies', () => onFactoryBoard((board) => {
+  it('starts nothing when neither the internal copy nor the slot verifies, and keeps the backup pacer running while it waits', () => onFactoryBoard((board) => {
     board.app()[100] ^= 1;
     board.qspi.cells[SIM_QSPI.slotOffsets[0] + 100] ^= 1;
     const run = board.powerOn();
-    assert.deepEqual([run.started, run.slot], [false, -1]);
+    assert.deepEqual([run.started, run.slot, run.trace], [false, -1, 'P']);
   }));
 
   /** Intel HEX records read back, independently of the writer: address → bytes. */
@@ -227,6 +232,9 @@ describe('nRF52 boot stage (C core, host build)', function () {
       parseHex(intelHex(stagedSlot(factory.pkg, ROOT.publicKey), QSPI_HEX_BASE + NRF52_QSPI_LAYOUT.slotOffsets[0]), board.qspi.cells, QSPI_HEX_BASE);
       const first = board.powerOn();
       assert.deepEqual([first.started, first.version, first.copied, first.trial], [true, '1.0.0', true, false]);
+      // Pacing from before the first erase to after the last write: each of the image's 147 sectors
+      // erased and programmed, the two tail sectors erased, the installed-manifest page rewritten.
+      assert.equal(first.trace, `P${'EW'.repeat(Math.ceil(600_001 / 4096))}EEEWp`);
       assert.deepEqual(board.app().subarray(0, factory.image.length), factory.image);
       const next = await implantSign(dir, ROOT, new Prng(6).bytes(655_360), '1.1.0', 4);
       const counter = { value: 0 };
@@ -254,5 +262,16 @@ describe('nRF52 boot stage (C core, host build)', function () {
     const uuid = (name: string) => Uint8Array.from(new RegExp(`#define ${name} +\\{([^}]*)\\}`).exec(config)![1].split(',').map((x) => Number(x.trim())));
     assert.deepEqual(uuid('VENDOR_UUID'), uuidBytes(IMPLANT_VENDOR_UUID));
     assert.deepEqual(uuid('CLASS_UUID'), uuidBytes(BOARD_CLASS_UUIDS.nrf52));
+  });
+
+  it('the board\'s backup pacer (nrf52/config.h) paces the firmware\'s V pin at the firmware\'s backup rate, VRP and pulse', () => {
+    const config = readFileSync('platforms/nrf52/boot-stage/nrf52/config.h', 'utf8');
+    const decimal = (name: string): number => Number(new RegExp(`#define ${name} (\\d+)u?\\b`).exec(config)![1]);
+    const dk = PIN_MAPS['nrf52840-dk'];
+    assert.deepEqual(
+      [decimal('PACE_V_PIN'), decimal('SENSE_V_PIN'), decimal('BACKUP_INTERVAL_US'), decimal('BACKUP_VRP_US'), decimal('PACE_PULSE_US')],
+      [dk.paceV, dk.senseV, BACKUP_INTERVAL_MS * 1000, BACKUP_VRP_MS * 1000, PULSE_MS * 1000],
+    );
+    assert.equal(dk.paceActiveLow, true, 'backup_pacing.c turns the pin on with GPIOTE CLR');
   });
 });

@@ -1,7 +1,8 @@
 // `npm run campaign:boot-stage -- [--torn N]`: the nRF52 boot stage's power-cut campaign
 // (host/campaign/boot-stage-campaign.ts) with N torn variants per cut point (default 8). Builds
 // the stage's host runner, signs the images with `implant sign`, prints the phases and the JSON
-// totals; exits 1 unless every run booted the expected image, whole and verified.
+// totals; exits 1 unless every run booted the expected image, whole and verified, and throws at
+// the first power-on that erased or programmed the internal flash with the backup pacer off.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

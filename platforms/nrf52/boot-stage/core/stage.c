@@ -1,6 +1,7 @@
 #include <string.h>
 #include "stage.h"
 #include "stage_crypto.h"
+#include "stage_pacing.h"
 #include "crc32.h"
 #include "twin_record.h"
 
@@ -43,10 +44,33 @@ typedef struct run {
 	slot_check slots[2];
 	uint32_t floor;
 	int copied;
+	int pacing; // the backup pacer runs (the reset leaves it off)
 	uint8_t buf[BUF_BYTES];
 } run;
 
 static run R; // one run at a time; static, so the board's stack stays small
+
+static void set_pacing(run *r, int on)
+{
+	if (r->pacing != on) hal_backup_pacing(on);
+	r->pacing = on;
+}
+
+// Every erase and program of the internal flash goes through these two: the backup pacer runs
+// first, started once per boot (a restart would restart its escape interval).
+static int internal_erase(run *r, uint32_t addr)
+{
+	const stage_flash *in = r->cfg->internal;
+	set_pacing(r, 1);
+	return in->erase(in->ctx, addr);
+}
+
+static int internal_program(run *r, uint32_t addr, const void *buf, uint32_t len)
+{
+	const stage_flash *in = r->cfg->internal;
+	set_pacing(r, 1);
+	return in->program(in->ctx, addr, buf, len);
+}
 
 static void read_record(run *r, boot_record *out)
 {
@@ -168,7 +192,7 @@ static void keep_installed(run *r, const slot_check *s)
 	memcpy(page + INSTALLED_HEADER, s->raw, s->raw_len);
 	static uint8_t now[INSTALLED_HEADER + MANIFEST_MAX_BYTES + 16];
 	if (in->read(in->ctx, r->cfg->installed_offset, now, n) == 0 && !memcmp(now, page, n)) return;
-	if (in->erase(in->ctx, r->cfg->installed_offset) == 0) in->program(in->ctx, r->cfg->installed_offset, page, n);
+	if (internal_erase(r, r->cfg->installed_offset) == 0) internal_program(r, r->cfg->installed_offset, page, n);
 }
 
 // No slot could be used (or the QSPI chip does not answer): the internal copy may still run if
@@ -206,13 +230,13 @@ static int install(run *r, int slot)
 	r->slots[0].in_place = r->slots[1].in_place = 0; // the internal flash changes from here
 	r->copied = 1;
 	for (uint32_t at = 0; at < end; at += sector) {
-		if (in->erase(in->ctx, c->app_offset + at)) return -1;
+		if (internal_erase(r, c->app_offset + at)) return -1;
 		if (at >= size) continue;
 		uint32_t n = size - at < sector ? size - at : sector;
 		uint32_t padded = (n + in->write_unit - 1) / in->write_unit * in->write_unit;
 		memset(r->buf, 0xFF, padded);
 		if (c->ext->read(c->ext->ctx, c->slot_offset[slot] + at, r->buf, n)) return -1;
-		if (in->program(in->ctx, c->app_offset + at, r->buf, padded)) return -1;
+		if (internal_program(r, c->app_offset + at, r->buf, padded)) return -1;
 	}
 	if (digest_matches(r, in, c->app_offset, size, s->m.digest)) return -1;
 	s->in_place = 1;
@@ -239,15 +263,10 @@ static int oldest_bootable(run *r)
 	return order <= 0 ? 0 : 1;
 }
 
-int stage_run(const stage_config *cfg, stage_result *out)
+static int decide(run *r, const stage_config *cfg, stage_result *out)
 {
-	run *r = &R;
 	boot_record rec;
 	int note = NOTE_NONE;
-	memset(r, 0, sizeof *r);
-	memset(out, 0, sizeof *out);
-	out->slot = -1;
-	r->cfg = cfg;
 	if (!cfg->ext) return internal_only(r, out);
 	r->records = (twin_area){ cfg->ext, cfg->record_offset, BOOT_MAGIC };
 	r->floor_area = (twin_area){ cfg->ext, cfg->floor_offset, FLOOR_MAGIC };
@@ -277,4 +296,18 @@ int stage_run(const stage_config *cfg, stage_result *out)
 		write_record(r, STATE_TRYING, rec.confirmed, other, NOTE_TRIAL_STARTED) == 0)
 		return chosen(r, out, other, 1, NOTE_FALLBACK);
 	return internal_only(r, out);
+}
+
+int stage_run(const stage_config *cfg, stage_result *out)
+{
+	run *r = &R;
+	memset(r, 0, sizeof *r);
+	memset(out, 0, sizeof *out);
+	out->slot = -1;
+	r->cfg = cfg;
+	int rc = decide(r, cfg, out);
+	// The writes are over. An image starts: its own pacer takes over. None does: the stage
+	// waits for the programmer, and paces meanwhile.
+	set_pacing(r, rc != 0);
+	return rc;
 }

@@ -2,7 +2,8 @@
 // flash, picks the image to run with the decision of modules/bootloader/boot-select.ts, makes
 // the internal flash hold exactly that image (copying it from its external slot when it does
 // not), and says what to start. It never starts an image whose signature, digest or security
-// counter fails. No hardware calls: flash through stage_flash, crypto through stage_crypto.
+// counter fails. No hardware calls: flash through stage_flash, crypto through stage_crypto, the
+// backup pacer that runs while it writes the internal flash through stage_pacing.
 // Formats and guarantees: docs/bootloader.md "nRF52: the boot stage".
 #ifndef STAGE_H
 #define STAGE_H
@@ -47,6 +48,7 @@ typedef struct stage_result {
 // Runs the decision and the copy. Returns 0 when `out->slot` may be started, -1 when no image
 // may (out->slot is then -1). A power cut anywhere leaves a state from which a new call
 // reaches the same kind of outcome: the old image or the new one, whole and verified.
+// Returns with the backup pacer off when an image may start, on when none may.
 int stage_run(const stage_config *cfg, stage_result *out);
 
 #endif

@@ -2,13 +2,16 @@
 // and external QSPI NOR are files. With --cut N the power fails during flash operation N
 // (1-based, erases and programs of both chips counted together), optionally torn (--torn SEED:
 // part of the operation lands). The files keep whatever the run or the cut left; one JSON line
-// on stdout says what happened. The checking is the caller's (host/campaign/boot-stage-campaign.ts).
+// on stdout says what happened, with a trace of the backup pacer's calls (P on, p off) and of the
+// internal flash's erases (E) and programs (W), in order. The checking is the caller's
+// (host/campaign/boot-stage-campaign.ts).
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sodium.h>
 #include "../core/stage.h"
+#include "../core/stage_pacing.h"
 
 #define SECTOR 4096
 #define WRITE_UNIT 4
@@ -18,7 +21,22 @@ typedef struct sim_chip {
 	const char *path;
 	uint8_t *cells;
 	uint32_t size;
+	int traced; // the internal flash: its erases and programs go into the trace
 } sim_chip;
+
+static char trace[8192];
+static size_t trace_len;
+
+static void record(char what)
+{
+	if (trace_len + 1 == sizeof trace) { fputs("boot-stage-sim: trace full\n", stderr); exit(2); }
+	trace[trace_len++] = what;
+}
+
+void hal_backup_pacing(bool on)
+{
+	record(on ? 'P' : 'p');
+}
 
 static unsigned long ops, cut_at, violations;
 static int torn;
@@ -60,6 +78,7 @@ static int sim_erase(void *ctx, uint32_t addr)
 {
 	sim_chip *c = ctx;
 	if (addr % SECTOR || !in_range(c, addr, SECTOR)) return violations++, -1;
+	if (c->traced) record('E');
 	operation(c->cells + addr, NULL, SECTOR);
 	memset(c->cells + addr, 0xFF, SECTOR);
 	return 0;
@@ -72,6 +91,7 @@ static int sim_program(void *ctx, uint32_t addr, const void *buf, uint32_t len)
 	if (addr % WRITE_UNIT || len % WRITE_UNIT || !in_range(c, addr, len)) return violations++, -1;
 	// NOR only clears bits; asking it to set one is a fault of the caller, counted.
 	for (uint32_t i = 0; i < len; i++) if (d[i] & ~c->cells[addr + i]) { violations++; break; }
+	if (c->traced) record('W');
 	operation(c->cells + addr, d, len);
 	for (uint32_t i = 0; i < len; i++) c->cells[addr + i] &= d[i];
 	return 0;
@@ -112,7 +132,7 @@ static void usage(void)
 int main(int argc, char **argv)
 {
 	static uint8_t keys[MAX_KEYS][32], vendor[16], class_id[16];
-	sim_chip ext = { 0 }, internal = { 0 };
+	sim_chip ext = { 0 }, internal = { .traced = 1 };
 	stage_config cfg = { 0 };
 	unsigned nkeys = 0;
 	int have_layout = 0, have_ids = 0, qspi_answers = 1;
@@ -153,13 +173,13 @@ int main(int argc, char **argv)
 	free(ext.cells);
 	free(internal.cells);
 	if (cut) {
-		printf("{\"ops\":%lu,\"cut\":true,\"violations\":%lu}\n", ops, violations);
+		printf("{\"ops\":%lu,\"cut\":true,\"violations\":%lu,\"trace\":\"%s\"}\n", ops, violations, trace);
 		return 0;
 	}
 	const stage_manifest *m = &res.manifest;
-	printf("{\"ops\":%lu,\"cut\":false,\"violations\":%lu,\"started\":%s,\"slot\":%d,\"trial\":%s,\"note\":%d,\"copied\":%s,"
+	printf("{\"ops\":%lu,\"cut\":false,\"violations\":%lu,\"trace\":\"%s\",\"started\":%s,\"slot\":%d,\"trial\":%s,\"note\":%d,\"copied\":%s,"
 		"\"floor\":%u,\"counter\":%u,\"version\":\"%u.%u.%u\",\"imageSize\":%u}\n",
-		ops, violations, rc == 0 ? "true" : "false", res.slot, res.trial ? "true" : "false", res.note, res.copied ? "true" : "false",
+		ops, violations, trace, rc == 0 ? "true" : "false", res.slot, res.trial ? "true" : "false", res.note, res.copied ? "true" : "false",
 		res.floor, rc == 0 ? m->counter : 0, m->version[0], m->version[1], m->version[2], rc == 0 ? m->image_size : 0);
 	return 0;
 }

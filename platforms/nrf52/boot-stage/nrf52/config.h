@@ -15,6 +15,15 @@
 #define QSPI_SLOT1_OFFSET (QSPI_SLOT0_OFFSET + QSPI_SLOT_SIZE)
 #define QSPI_BYTES 0x800000u        // MX25R6435F, 8 MiB
 
+// Backup pacing while the stage writes the internal flash (nrf52/backup_pacing.c): the firmware's
+// pins and numbers. modules/therapy/pin-maps.ts 'nrf52840-dk': paceV is LED1, lit while the pin
+// is low (paceActiveLow); senseV takes a comparator's output, a rising edge per beat.
+#define PACE_V_PIN 13
+#define SENSE_V_PIN 4
+#define BACKUP_INTERVAL_US 923000u // modules/therapy-control/backup-pacer.ts BACKUP_INTERVAL_MS (65 ppm)
+#define BACKUP_VRP_US 320000u      // BACKUP_VRP_MS
+#define PACE_PULSE_US 5000u        // modules/therapy/device-io.ts PULSE_MS: the pulse the pin shows
+
 // modules/bootloader/identity.ts: IMPLANT_VENDOR_UUID and BOARD_CLASS_UUIDS.nrf52
 #define VENDOR_UUID { 0x7e, 0x5a, 0x00, 0x00, 0x4c, 0x1b, 0x4e, 0x8b, 0x9d, 0x3a, 0x2f, 0x6c, 0x1b, 0x0e, 0x9a, 0x51 }
 #define CLASS_UUID  { 0x7e, 0x5a, 0x02, 0x00, 0x4c, 0x1b, 0x4e, 0x8b, 0x9d, 0x3a, 0x2f, 0x6c, 0x1b, 0x0e, 0x9a, 0x51 }

@@ -12,7 +12,7 @@
 
 #define PAGE 4096u
 
-static void feed_watchdog(void)
+void nrf52_feed_watchdog(void)
 {
 	if (!nrf_wdt_started()) return;
 	for (int i = 0; i < 8; i++)
@@ -21,7 +21,7 @@ static void feed_watchdog(void)
 
 static int internal_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 {
-	feed_watchdog();
+	nrf52_feed_watchdog();
 	memcpy(buf, (const void *)addr, len);
 	return 0;
 }
@@ -35,14 +35,14 @@ static int writable(uint32_t addr, uint32_t len)
 
 static int internal_erase(void *ctx, uint32_t addr)
 {
-	feed_watchdog();
+	nrf52_feed_watchdog();
 	if (addr % PAGE || !writable(addr, PAGE)) return -1;
 	return nrfx_nvmc_page_erase(addr) == NRFX_SUCCESS ? 0 : -1;
 }
 
 static int internal_program(void *ctx, uint32_t addr, const void *buf, uint32_t len)
 {
-	feed_watchdog();
+	nrf52_feed_watchdog();
 	if (addr % 4 || len % 4 || !writable(addr, len)) return -1;
 	// The buffer comes from the core's word-aligned work area.
 	nrfx_nvmc_words_write(addr, buf, len / 4);
@@ -54,7 +54,7 @@ static int internal_program(void *ctx, uint32_t addr, const void *buf, uint32_t 
 static int qspi_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 {
 	for (uint32_t done = 0; done < len; done += PAGE) {
-		feed_watchdog();
+		nrf52_feed_watchdog();
 		if (implant_qspi_read((uint8_t *)buf + done, addr + done, len - done < PAGE ? len - done : PAGE)) return -1;
 	}
 	return 0;
@@ -62,14 +62,14 @@ static int qspi_read(void *ctx, uint32_t addr, void *buf, uint32_t len)
 
 static int qspi_erase(void *ctx, uint32_t addr)
 {
-	feed_watchdog();
+	nrf52_feed_watchdog();
 	return implant_qspi_erase(addr) ? -1 : 0;
 }
 
 static int qspi_program(void *ctx, uint32_t addr, const void *buf, uint32_t len)
 {
 	for (uint32_t done = 0; done < len; done += PAGE) {
-		feed_watchdog();
+		nrf52_feed_watchdog();
 		if (implant_qspi_write((uint8_t *)buf + done, addr + done, len - done < PAGE ? len - done : PAGE)) return -1;
 	}
 	return 0;

@@ -11,6 +11,8 @@
 extern const stage_flash nrf52_internal;
 extern const stage_flash nrf52_qspi;
 int nrf52_qspi_start(void);
+// The watchdog a soft reset leaves running is fed by every flash operation and every wait.
+void nrf52_feed_watchdog(void);
 void nrf52_qspi_stop(void);
 
 #endif

@@ -52,6 +52,7 @@ int main(void)
 		s_dfu_settings.bank_0.image_size = result.manifest.image_size;
 		nrf_bootloader_app_start();
 	}
-	// Nothing may be started: wait for the programmer (J-Link), drawing as little as possible.
+	// Nothing may be started: wait for the programmer (J-Link), drawing as little as possible; the
+	// core left the backup pacer running (TIMER4, PPI and GPIOTE need no CPU).
 	for (;;) __WFE();
 }

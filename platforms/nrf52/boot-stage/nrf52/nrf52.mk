@@ -4,7 +4,7 @@ ARM ?= arm-none-eabi-
 # The trusted Ed25519 root(s): by default the firmware's own built-in root (slot 0).
 ROOT_KEYS ?= $(shell grep -o -m1 "[0-9a-f]\{64\}" ../../../modules/access/builtin-trust.ts)
 NRF_OUT := $(BUILD)/nrf52
-NRF_SRC := $(CORE) nrf52/main.c nrf52/hal_nrf52.c nrf52/crypto_oberon.c ../../../modules/bootloader/native/nrf52_qspi.c \
+NRF_SRC := $(CORE) nrf52/main.c nrf52/hal_nrf52.c nrf52/crypto_oberon.c nrf52/backup_pacing.c ../../../modules/bootloader/native/nrf52_qspi.c \
 	$(SDK)/modules/nrfx/mdk/system_nrf52840.c \
 	$(SDK)/modules/nrfx/drivers/src/nrfx_nvmc.c \
 	$(SDK)/components/libraries/bootloader/nrf_bootloader_app_start.c \
