@@ -59,7 +59,7 @@ static void start(void)
 }
 
 // Stops at a ventricular event, so the firmware's first pace comes one interval plus its start-up
-// after the stage's last (docs/bootloader.md "The handover"): waits for the next pace or accepted
+// after the stage's last (docs/bootloader.md "Pacing during the copy"): waits for the next pace or accepted
 // sense (the timer restarts; at most one interval) and the pulse's end, then puts everything back
 // as the reset left it.
 static void stop(void)
