@@ -1,6 +1,7 @@
 // Handshake patterns of Noise rev 34: one-way (§7.4), fundamental interactive (§7.5) and
 // deferred (§18.2), with the pskN modifiers (§9.3). A pattern is written as in the spec:
 // pre-message lines, "...", then one line per message; "->" is sent by the initiator.
+import { isDecimalText } from '../../core/bytes.js';
 import { NoiseError } from './errors.js';
 
 export type Token = 'e' | 's' | 'ee' | 'es' | 'se' | 'ss' | 'psk';
@@ -63,8 +64,7 @@ function tokens(line: string): Token[] {
 }
 
 function isPskModifier(text: string): boolean {
-  const digit = text.charCodeAt(3);
-  return text.length === 4 && text.startsWith('psk') && digit >= 0x30 && digit <= 0x39;
+  return text.startsWith('psk') && isDecimalText(text.slice(3), 1);
 }
 
 /** Parses a pattern name such as 'IK', 'XXpsk3' or 'NNpsk0+psk2'; throws NoiseError('unsupported'). */
