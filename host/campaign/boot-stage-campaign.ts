@@ -26,8 +26,9 @@ import { UPDATE_ROLE } from '../../modules/bootloader/update-service.js';
 import type { TrialOutcome } from '../../modules/bootloader/trial.js';
 import type { UpdateEvent } from '../../modules/bootloader/update-service.js';
 import { updateParts } from '../../modules/app/update-start.js';
-import { toHex } from '../../modules/core/bytes.js';
+import { equalBytes, toHex } from '../../modules/core/bytes.js';
 import { privateKeyToPem } from '../../tools/flash/keys.js';
+import { stagedSlot } from '../../tools/flash/qspi-image.js';
 import { main as implant } from '../../tools/cli/main.js';
 import { NorFlash } from '../sim/nor-flash.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
@@ -154,12 +155,9 @@ export class StageBoard {
     return new BootRecordStore(this.areas.bootRecord).read();
   }
 
-  /** Factory programming through the J-Link: a package staged complete in `slot`, nothing else. */
-  factoryStage(signed: Signed, slot: 0 | 1, keys: Parameters<typeof openManifest>[2]): void {
-    const bank = this.areas.banks[slot];
-    const { manifestBytes, image } = splitPackage(signed.pkg);
-    const opened = openManifest(crypto, manifestBytes, keys);
-    Stager.start(bank, bankLayout(bank), crypto, opened.manifest, opened.bytes).write(0, image);
+  /** Factory programming through the J-Link: the slot qspi-image.ts makes from a package, nothing else. */
+  factoryStage(signed: Signed, slot: 0 | 1): void {
+    this.qspi.cells.set(stagedSlot(signed.pkg, this.trusted[0], this.geometry.qspi), this.geometry.qspi.slotOffsets[slot]);
   }
 
   /**
@@ -334,9 +332,7 @@ export function checkBoot(board: StageBoard, run: StageRun, expect: Expectation,
 }
 
 function equalPrefix(region: Uint8Array, image: Uint8Array): boolean {
-  if (image.length > region.length) return false;
-  for (let i = 0; i < image.length; i++) if (region[i] !== image[i]) return false;
-  return true;
+  return image.length <= region.length && equalBytes(region.subarray(0, image.length), image);
 }
 
 /**
@@ -421,7 +417,7 @@ export async function runBootStageCampaign(o: CampaignOptions): Promise<CutTotal
         throw new Error(`${name}: with the QSPI chip dead the board ran ${alone.started ? alone.version : 'nothing'}`);
       }
     };
-    board.factoryStage(old, 0, o.keys);
+    board.factoryStage(old, 0);
     phase('factory copy', { image: old, trial: false, floor: old.counter });
     if ((await board.trial(o.keys, counter)) !== 'not-on-trial') throw new Error('factory image on trial');
     board.sendUpdate(o.keys, counter, next);

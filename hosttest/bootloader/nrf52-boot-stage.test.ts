@@ -63,7 +63,7 @@ describe('nRF52 boot stage (C core, host build)', function () {
   async function updatedBoard(): Promise<StageBoard> {
     const board = new StageBoard([ROOT.publicKey]);
     const counter = { value: 0 };
-    board.factoryStage(packages.old, 0, keys);
+    board.factoryStage(packages.old, 0);
     board.powerOn();
     board.sendUpdate(keys, counter, packages.next);
     assert.equal(board.powerOn().trial, true);
@@ -108,7 +108,7 @@ describe('nRF52 boot stage (C core, host build)', function () {
   function onFactoryBoard(fn: (board: StageBoard) => void): void {
     const board = new StageBoard([ROOT.publicKey]);
     try {
-      board.factoryStage(packages.old, 0, keys);
+      board.factoryStage(packages.old, 0);
       assert.equal(board.powerOn().started, true);
       fn(board);
     } finally {
