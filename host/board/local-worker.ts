@@ -19,8 +19,10 @@ export class LocalTherapyWorker implements WorkerPort {
   readonly service: TherapyService;
   private alive = true;
 
-  /** `paceTimer`: the board's pace timer; once the machine is dead its calls stop, but a pulse it armed still goes out. */
-  /** `clock`: the main machine's; `own`: this machine's (its timers), on the same time base. */
+  /**
+   * `clock`: the main machine's; `own`: this machine's (its timers), on the same time base.
+   * `paceTimer`: the board's pace timer; once the machine is dead its calls stop, but a pulse it armed still goes out.
+   */
   constructor(clock: Clock, private readonly own: Clock, paceTimer: PaceTimer) {
     const gated: PaceTimer = {
       arm: (chamber, at, amplitude, width) => !this.alive || paceTimer.arm(chamber, at, amplitude, width),

@@ -216,7 +216,7 @@ export class SimBoard {
     if (this.options.pacePath === 'js-timer') return (machine) => new ClockPaceTimer(machine, (chamber) => record(chamber, machine.now()));
     const pins = PIN_MAPS[this.options.board === 'nrf52' ? 'nrf52840-dk' : 'esp32-devkitc'];
     watchPaces(record);
-    return (machine) => new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, machine);
+    return (machine) => new DevicePaceTimer(pins, PULSE_MS * 1000, machine);
   }
 
   /** The update keys of the built-in trust root, as the bootloader and the firmware see them. */

@@ -4,7 +4,7 @@
 // flash operation stalls the CPU (VirtualClock.skip). It keeps the native runaway guard and the
 // pulse counts JavaScript reads; it never calls JavaScript.
 import type { Clock, TimerHandle } from '../../modules/core/clock.js';
-import { RUNAWAY_MIN_INTERVAL_MS } from '../../modules/therapy/intervals.js';
+import { runawayRefuses } from '../../modules/therapy/pace-timer.js';
 import { VirtualClock } from './virtual-clock.js';
 
 /** implant_pace_* status codes (modules/therapy/native/pace-timer.h). */
@@ -50,7 +50,7 @@ export class PaceHardware {
     if (!(delayMs >= 0) || !(widthUs > 0)) return PaceStatus.BAD_ARGUMENT;
     this.clock.clearTimeout(c.compare);
     const at = this.clock.now() + delayMs;
-    if (at - c.last < RUNAWAY_MIN_INTERVAL_MS) return PaceStatus.REFUSED;
+    if (runawayRefuses(c.last, at)) return PaceStatus.REFUSED;
     c.compare = this.hardwareTimeout(() => this.fire(chamber as 0 | 1, c, widthUs), delayMs);
     return PaceStatus.OK;
   }

@@ -77,13 +77,7 @@ export class VirtualClock implements Clock {
 
   /** Runs every callback due up to and including `time`, in order over both lanes, then sets the clock to `time`. */
   runUntil(time: number): void {
-    for (;;) {
-      const head = this.head();
-      if (!head || head.due > time) break;
-      this.pop(head === this.hardware[0] ? this.hardware : this.heap);
-      this.time = Math.max(this.time, head.due);
-      head.callback();
-    }
+    this.runDue(time, () => this.head());
     this.time = Math.max(this.time, time);
   }
 
@@ -97,15 +91,22 @@ export class VirtualClock implements Clock {
    */
   skip(ms: number): void {
     const end = this.time + Math.max(0, ms);
-    for (;;) {
+    this.runDue(end, () => {
       this.dropCancelled(this.hardware);
-      const head = this.hardware[0];
-      if (!head || head.due > end) break;
-      this.pop(this.hardware);
+      return this.hardware[0];
+    });
+    this.time = end;
+  }
+
+  /** Runs, in order, each callback `next` gives while it is due by `until`. */
+  private runDue(until: number, next: () => Entry | undefined): void {
+    for (;;) {
+      const head = next();
+      if (!head || head.due > until) return;
+      this.pop(head === this.hardware[0] ? this.hardware : this.heap);
       this.time = Math.max(this.time, head.due);
       head.callback();
     }
-    this.time = end;
   }
 
   private schedule(heap: Entry[], callback: () => void, delayMs: number, lane?: string): TimerHandle {

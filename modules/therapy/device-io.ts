@@ -38,7 +38,7 @@ export class DeviceIO {
   private activityRises = 0;
 
   constructor(private readonly pins: TherapyPins, inputs: DeviceInputs, clock: Clock) {
-    this.paceTimer = new DevicePaceTimer({ paceA: pins.paceA, paceV: pins.paceV, activeLow: pins.paceActiveLow }, PULSE_MS * 1000, clock);
+    this.paceTimer = new DevicePaceTimer(pins, PULSE_MS * 1000, clock);
     this.watch(pins.senseA, Monitor.Rising, () => inputs.sense('A'));
     this.watch(pins.senseV, Monitor.Rising, () => inputs.sense('V'));
     const magnet = this.watch(pins.magnet, BOTH_EDGES, () => inputs.magnet(magnet.read() === 0));

@@ -10,6 +10,7 @@ import FFI from 'mc/ffi';
 import type { Clock, TimerHandle } from '../core/clock.js';
 import type { Chamber } from './markers.js';
 import type { PacedHandler, PaceTimer } from './pace-timer.js';
+import type { TherapyPins } from './pin-maps.js';
 
 const native = new FFI();
 const INDEX: Record<Chamber, number> = { A: 0, V: 1 };
@@ -28,11 +29,11 @@ export class DevicePaceTimer implements PaceTimer {
   private handler: PacedHandler = () => {};
 
   /**
-   * Claims the pace pins (`activeLow`: the pin idles high) for the hardware; `widthUs` is the
+   * Claims the pace pins (`paceActiveLow`: the pin idles high) for the hardware; `widthUs` is the
    * length of every pulse on the pin. Throws when the native side cannot set up its peripherals.
    */
-  constructor(pins: { paceA: number; paceV: number; activeLow: boolean }, private readonly widthUs: number, private readonly clock: Clock) {
-    const status = native.implant_pace_open(pins.paceA, pins.paceV, pins.activeLow ? 1 : 0);
+  constructor(pins: Pick<TherapyPins, 'paceA' | 'paceV' | 'paceActiveLow'>, private readonly widthUs: number, private readonly clock: Clock) {
+    const status = native.implant_pace_open(pins.paceA, pins.paceV, pins.paceActiveLow ? 1 : 0);
     if (status !== 0) throw new Error(`pace timer: native status ${status}`);
   }
 

@@ -13,7 +13,6 @@ const OK: TherapyResult<unknown> = Object.freeze({ ok: true, value: undefined })
 /** Markers kept for the stream between heartbeats; older ones are dropped (and counted) if the main side lags. */
 const MARKER_BUFFER_PAIRS = 64;
 
-
 export class TherapyService {
   readonly therapy: Therapy;
   /** Markers stream from boot, so the main side sees the POR that started this machine. */
