@@ -1,9 +1,11 @@
 // What a programmer keeps per implant it knows (its bond): the implant's static key for IK and
 // the IRK it received in an authenticated session (radio.irk.get), with which it picks that
 // implant out of a scan although the implant's address changes every rotation (docs/privacy.md).
+import { IRK_BYTES } from '../modules/access/identity.js';
 import { Status } from '../modules/channel/status.js';
+import { equalBytes } from '../modules/core/bytes.js';
 import type { CborValue } from '../modules/core/cbor.js';
-import { IRK_BYTES, resolvesWith } from './private-address.js';
+import { resolvesWith } from './private-address.js';
 
 export interface DeviceBond {
   /** The implant's Noise static key (pinned at pairing or first contact). */
@@ -41,7 +43,7 @@ export async function requestIrk(link: IrkLink): Promise<{ irk: Uint8Array; reso
 /** Whether `address` is this bond's implant: it resolves under the bond's IRK, or is its fixed address. */
 export function isBondedAddress(bond: DeviceBond, address: Uint8Array): boolean {
   if (bond.irk) return resolvesWith(bond.irk, address);
-  return bond.address !== undefined && bond.address.length === address.length && bond.address.every((b, i) => b === address[i]);
+  return bond.address !== undefined && equalBytes(bond.address, address);
 }
 
 /** The advertiser (of a scan) that one of `bonds` recognises, with that bond; undefined when none does. */

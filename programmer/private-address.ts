@@ -3,8 +3,9 @@
 // is bonded with while the implant's address changes every rotation (docs/privacy.md).
 // Addresses are 6 bytes least significant first, as NimBLE, the SoftDevice and Moddable hold them.
 import { ecb } from '@noble/ciphers/aes.js';
+import { IRK_BYTES } from '../modules/access/identity.js';
+import { equalBytes } from '../modules/core/bytes.js';
 
-export const IRK_BYTES = 16;
 export const ADDRESS_BYTES = 6;
 
 /** Vol 3 Part H §2.2.2: ah(k, r) = e(k, padding || r) mod 2^24; `prand` and the result are 3 bytes, most significant first. */
@@ -37,12 +38,5 @@ export function makeResolvableAddress(irk: Uint8Array, random: Uint8Array): Uint
 /** Vol 6 Part B §1.3.2.3: the address resolves under `irk` if its hash equals ah(irk, prand). */
 export function resolvesWith(irk: Uint8Array, address: Uint8Array): boolean {
   if (!isResolvablePrivate(address)) return false;
-  const expected = ah(irk, prandOf(address));
-  const hash = hashOf(address);
-  return expected.every((b, i) => b === hash[i]);
-}
-
-/** An address for display: most significant byte first, colon separated ("5a:1b:..."). */
-export function formatAddress(address: Uint8Array): string {
-  return [...address].reverse().map((b) => b.toString(16).padStart(2, '0')).join(':');
+  return equalBytes(ah(irk, prandOf(address)), hashOf(address));
 }

@@ -10,11 +10,11 @@ import type { CryptoProvider } from '../crypto/provider.js';
 import { checkCertificate } from './certificate.js';
 import type { DeviceIdentity, IdentityStore, StoredIdentity } from './ports.js';
 import { AccessStatus } from './status.js';
+import type { TrustStore } from './trust-store.js';
+import type { TrustedTime } from './trusted-time.js';
 
 /** Bluetooth Core Vol 3 Part H §2.4.2.1: an IRK is a 128-bit key. */
 export const IRK_BYTES = 16;
-import type { TrustStore } from './trust-store.js';
-import type { TrustedTime } from './trusted-time.js';
 
 export class IdentityService {
   private current: DeviceIdentity;

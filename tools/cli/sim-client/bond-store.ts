@@ -4,9 +4,10 @@
 // advertisers (docs/privacy.md). The file holds no secret of the programmer's own, but an IRK
 // lets its holder follow the patient: keep it like the programmer key.
 import { readFile, writeFile } from 'node:fs/promises';
+import { IRK_BYTES } from '../../../modules/access/identity.js';
 import { equalBytes, fromHex, toHex } from '../../../modules/core/bytes.js';
 import type { DeviceBond } from '../../../programmer/device-bonds.js';
-import { ADDRESS_BYTES, IRK_BYTES } from '../../../programmer/private-address.js';
+import { ADDRESS_BYTES } from '../../../programmer/private-address.js';
 import { UsageError } from '../args.js';
 
 const FORMAT = 'implant-bonds/1';
