@@ -7,7 +7,7 @@ import { fromHex, toHex } from '../../../modules/core/bytes.js';
 import { nobleProvider } from '../../../modules/crypto/noble-provider.js';
 import { statusName } from '../../../modules/status/registry.js';
 import { ClientError } from '../../../programmer/client.js';
-import { findBonded } from '../../../programmer/device-bonds.js';
+import { findBonded, IrkError } from '../../../programmer/device-bonds.js';
 import type { DeviceBond } from '../../../programmer/device-bonds.js';
 import type { CommandResponse } from '../../../programmer/client.js';
 import { BridgeError } from '../../../host/bridge/gatt-link.js';
@@ -151,7 +151,7 @@ export async function connectProgrammer(sim: string, identity: ResolvedIdentity,
 /** Exit code and message for an error of a programmer command; rethrows what is not one. */
 export function failure(error: unknown): { code: number; message: string } {
   if (error instanceof UsageError) throw error;
-  if (error instanceof CommandRefused) return { code: Exit.REFUSED, message: error.message };
+  if (error instanceof CommandRefused || error instanceof IrkError) return { code: Exit.REFUSED, message: error.message };
   if (error instanceof SimUnreachable) return { code: Exit.UNREACHABLE, message: error.message };
   if (error instanceof BridgeError) return { code: Exit.UNREACHABLE, message: `the device: ${error.message}` };
   if (error instanceof ClientError) {
