@@ -123,7 +123,6 @@ export class StageBoard {
   private readonly dir = mkdtempSync(join(tmpdir(), 'boot-stage-'));
   readonly clock = new VirtualClock();
   readonly events: UpdateEvent[] = [];
-  restarted = false;
   /** Internal erases and programs seen, all while the backup pacer ran (powerOn throws otherwise). */
   pacedWrites = 0;
 
@@ -199,8 +198,8 @@ export class StageBoard {
 
   /** The firmware after a start: its update parts over the device adapter (device-nrf52-boot.ts) on this QSPI chip. */
   firmware(keys: Parameters<typeof openManifest>[2], counter: { value: number }) {
-    this.restarted = false;
-    const platform = nrf52UpdatePlatform(() => void (this.restarted = true), qspiNativeOver(this.qspi), this.geometry.qspi);
+    // The reset the firmware asks for is the caller's next powerOn.
+    const platform = nrf52UpdatePlatform(() => {}, qspiNativeOver(this.qspi), this.geometry.qspi);
     if (!platform) throw new Error('no QSPI chip');
     return updateParts({
       platform,
