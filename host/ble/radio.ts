@@ -11,9 +11,15 @@
 // - disconnects reach both sides on a later turn;
 // - with privacy on (the stack's setting, made through mc/ffi's implant_ble_privacy), the
 //   advertiser's address is a resolvable private address from the IRK, a new one every rotation
-//   period on the virtual clock, as the SoftDevice's and NimBLE's own timers renew it; the
-//   identity address (localAddress) is never on the air then. Other advertisers (bystanders:
-//   phones, other implants) can be put on the air for scans.
+//   period on the virtual clock; the identity address (localAddress) is never on the air then.
+//   The SoftDevice (nRF52) takes the setting at once and renews the address in place. NimBLE
+//   (ESP32) takes it when its host syncs with the controller, on the turn of onReady but before
+//   the SDK's ready event infers the own address type (random if a random address is set, else
+//   public: ble_hs_id_infer_auto(0, ...)); its renewal timer sets a new random address and stops
+//   advertising (ble_gap_preempt), which nobody is told of. Both stacks hold the IRK least
+//   significant octet first, as the native files hand it over.
+// Other advertisers (bystanders: phones, other implants) can be put on the air for scans.
+import type { TimerHandle } from '../../modules/core/clock.js';
 import { makeResolvableAddress } from '../../programmer/private-address.js';
 import { Prng } from '../lib/prng.js';
 import { hostPlatform, hostTime } from '../shims/host-control.js';
@@ -84,7 +90,7 @@ export interface Bystander {
   readonly advertising: Advertising;
 }
 
-/** The stack's address privacy: the IRK, the renewal period, and the current address with the period it belongs to. */
+/** The SoftDevice's address privacy: the IRK (the stack's order), the renewal period, and the current address with the period it belongs to. */
 interface PrivacyModel {
   readonly irk: Uint8Array;
   readonly periodMs: number;
@@ -94,6 +100,9 @@ interface PrivacyModel {
 }
 
 const sameAddress = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** An RPA as both stacks make it: their IRK is least significant octet first, ah's key most significant first. */
+const stackRpa = (stackIrk: Uint8Array, prand: Uint8Array) => makeResolvableAddress(stackIrk.slice().reverse(), prand);
 
 export class BleRadio {
   server: ServerPort | undefined;
@@ -117,22 +126,65 @@ export class BleRadio {
   /** The stack's random source for prand (seeded: a run is reproducible). */
   private readonly prand = new Prng(0x4a7d);
   readonly bystanders: Bystander[] = [];
+  /** The native privacy result privacy-*.c keeps for implant_ble_privacy_state (privacy.h; 3: none yet). */
+  privacyResult = 3;
+  /** The stack can take commands: the SoftDevice from the server's initialize, NimBLE once its host synced with the controller. */
+  synced = false;
+  private syncHooks: (() => void)[] = [];
+  /** NimBLE: the controller's random address (an RPA with host privacy on) and the own address type the SDK's server took at its ready event. */
+  randomAddress: Uint8Array | undefined;
+  ownAddressType: 'public' | 'random' = 'public';
+  /** A stack error code (positive) the next privacy setting fails with, for tests of a refusal; the native call returns its negation. */
+  privacyRefusal: number | undefined;
+  /** NimBLE: times the host stopped advertising by itself (each address renewal while advertising). */
+  advertisingStops = 0;
+  /** NimBLE: the virtual time the host last made a new random address (its renewal timer runs from there). */
+  renewedAt: number | undefined;
+  private renewal: TimerHandle | undefined;
 
-  /** The stack's privacy setting (what sd_ble_gap_privacy_set / NimBLE host privacy do): RPAs from `irk`, renewed every `periodS`. */
-  setPrivacy(irk: Uint8Array, periodS: number): void {
+  /** The SoftDevice's privacy setting (sd_ble_gap_privacy_set): RPAs from `stackIrk`, renewed every `periodS`. */
+  setPrivacy(stackIrk: Uint8Array, periodS: number): void {
     if (this.advertising) throw new Error('BLE privacy: cannot change while advertising (NRF_ERROR_INVALID_STATE)');
     const now = hostTime().clock.now();
-    this.privacy = { irk: irk.slice(), periodMs: periodS * 1000, since: now, period: 0, address: makeResolvableAddress(irk, this.prand.bytes(3)) };
+    this.privacy = { irk: stackIrk.slice(), periodMs: periodS * 1000, since: now, period: 0, address: stackRpa(stackIrk, this.prand.bytes(3)) };
+  }
+
+  /** Runs `hook` once the stack is synced: now if it is, else at the sync (NimBLE's sync callback, which runs before the SDK's). */
+  whenSynced(hook: () => void): void {
+    if (this.synced) hook();
+    else this.syncHooks.push(hook);
+  }
+
+  /**
+   * NimBLE host privacy (ble_hs_pvcy_set_our_irk, ble_hs_set_rpa_timeout, ble_hs_pvcy_rpa_config):
+   * the random address becomes an RPA from `stackIrk` now and a new one every `periodS`; each
+   * renewal stops advertising (ble_gap_preempt in ble_hs_resolv_rpa_timer_cb).
+   */
+  setHostPrivacy(stackIrk: Uint8Array, periodS: number): void {
+    const clock = hostTime().clock;
+    const irk = stackIrk.slice();
+    const renew = (preempt: boolean) => {
+      if (preempt && this.advertising) {
+        this.advertising = undefined;
+        this.advertisingStops++;
+      }
+      this.randomAddress = stackRpa(irk, this.prand.bytes(3));
+      this.renewedAt = clock.now();
+      this.renewal = clock.setTimeout(() => renew(true), periodS * 1000);
+    };
+    clock.clearTimeout(this.renewal);
+    renew(false);
   }
 
   /** The address the advertiser uses on the air now: the current RPA with privacy on, else the identity address. */
   airAddress(): Uint8Array {
+    if (this.stack === 'nimble') return (this.ownAddressType === 'random' && this.randomAddress ? this.randomAddress : this.localAddress).slice();
     const p = this.privacy;
     if (!p) return this.localAddress.slice();
     const period = Math.floor((hostTime().clock.now() - p.since) / p.periodMs);
     if (period !== p.period) {
       p.period = period;
-      p.address = makeResolvableAddress(p.irk, this.prand.bytes(3));
+      p.address = stackRpa(p.irk, this.prand.bytes(3));
     }
     return p.address.slice();
   }
@@ -145,12 +197,22 @@ export class BleRadio {
   attach(server: ServerPort, deployServices: boolean): void {
     if (this.server) throw new Error('BLEServer: already initialized');
     this.server = server;
+    this.syncHooks = []; // Moddable's NimBLE initialize sets ble_hs_cfg.sync_cb to its own again
+    if (this.stack === 'softdevice') this.synced = true; // Moddable's nrf52 initialize enables the SoftDevice synchronously
     hostTime().clock.setTimeout(() => {
       if (this.server !== server) return;
+      this.sync();
+      this.ownAddressType = this.randomAddress ? 'random' : 'public'; // NimBLE's readyEvent: ble_hs_id_infer_auto(0, ...)
       this.ready = true;
       server.dispatch('onReady', {});
       if (deployServices) this.deploy();
     }, 0);
+  }
+
+  /** The stack syncs (NimBLE's host with its controller): the sync callbacks run, ours first. */
+  private sync(): void {
+    this.synced = true;
+    for (const hook of this.syncHooks.splice(0)) hook();
   }
 
   detach(server: ServerPort): void {
@@ -159,6 +221,14 @@ export class BleRadio {
     this.server = undefined;
     this.ready = false;
     this.advertising = undefined;
+    if (this.stack === 'nimble') {
+      // modBLEPlatformTerminate: nimble_port_deinit; the next initialize syncs afresh.
+      hostTime().clock.clearTimeout(this.renewal);
+      this.synced = false;
+      this.randomAddress = undefined;
+      this.renewedAt = undefined;
+      this.ownAddressType = 'public';
+    }
   }
 
   private deploy(): void {

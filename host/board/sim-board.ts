@@ -109,6 +109,8 @@ export class SimBoard {
   workerFails = false;
   /** Makes opening the storage flash throw, as a missing partition does. */
   storageFails = false;
+  /** Makes the BLE stack refuse the address privacy setting with this error code (the radio's privacyRefusal). */
+  privacyRefusal: number | undefined;
   private readonly prng: Prng;
   private readonly bankBlocks: number;
   private readonly trust: TrustConfig;
@@ -146,6 +148,7 @@ export class SimBoard {
     const radio = resetBleRadio();
     radio.maxMtu = 247;
     if (this.options.board === 'nrf52') radio.stack = 'softdevice'; // its privacy call differs (docs/privacy.md)
+    radio.privacyRefusal = this.privacyRefusal;
     radio.installServices([service('gap'), service('implant')]);
     const seeded = { ...nobleProvider, randomBytes: (n: number) => this.prng.bytes(n) };
     const crypto = this.options.meter ? meteredCrypto(seeded, this.options.meter) : seeded;

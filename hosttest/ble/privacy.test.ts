@@ -2,11 +2,15 @@
 // BLE shim; docs/privacy.md): the nRF52's stack advertises resolvable private addresses from the
 // device's IRK, renewed every 15 minutes of virtual time; only a programmer holding the IRK
 // (given in an authenticated session) recognises them, and it finds its implant among other
-// advertisers after a rotation. The ESP32's stack, under Moddable's NimBLE server, advertises
-// its identity address, and the firmware says so.
+// advertisers after a rotation. The ESP32's NimBLE host makes the same addresses from the same
+// IRK; each of its renewals stops advertising and the GATT server's recheck starts it again. A
+// stack that refuses the setting leaves the identity address on the air, and the firmware says so.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
 import { EMERGENCY } from '../../modules/access/principal.js';
 import { decodeDeviceInfo } from '../../modules/ble/device-info.js';
+import { ADMISSION_RECHECK_MS } from '../../modules/ble/device-gatt.js';
+import { privacyState } from '../../modules/ble/device-privacy.js';
 import { IMPLANT_GATT } from '../../modules/ble/gatt-layout.js';
 import { ROTATION_S } from '../../modules/ble/privacy.js';
 import { toHex } from '../../modules/core/bytes.js';
@@ -15,7 +19,7 @@ import { findBonded, requestIrk } from '../../programmer/device-bonds.js';
 import type { DeviceBond } from '../../programmer/device-bonds.js';
 import { isResolvablePrivate, resolvesWith } from '../../programmer/private-address.js';
 import { neighbours } from '../../host/ble/neighbours.js';
-import { SimulatedCentral } from '../../host/ble/radio.js';
+import { resetBleRadio, SimulatedCentral } from '../../host/ble/radio.js';
 import type { Advertising } from '../../host/ble/radio.js';
 import { run } from '../../host/board/drive.js';
 import { openSession, programmerIdentity, programmerSession } from '../../host/board/programmer-session.js';
@@ -23,6 +27,8 @@ import { SimBoard } from '../../host/board/sim-board.js';
 import type { Booted } from '../../host/board/sim-board.js';
 import { keyPair } from '../../host/fixtures/channel-fixture.js';
 import { Prng } from '../../host/lib/prng.js';
+import FFI from '../../host/shims/mc/ffi.js';
+import { virtualHost } from '../../host/shims/host-control.js';
 
 const ROTATION_MS = ROTATION_S * 1000;
 const MINUTE = 60_000;
@@ -185,17 +191,153 @@ describe('address privacy through the firmware (nRF52 stack)', () => {
   });
 });
 
-describe('address privacy through the firmware (ESP32 stack)', () => {
-  it("says there is no privacy while Moddable's NimBLE server advertises the identity address, and the command says so too", async () => {
+describe('address privacy through the firmware (ESP32 stack: NimBLE host-based privacy)', () => {
+  async function esp32(): Promise<Booted> {
     const b = new SimBoard().boot();
     await run(b.clock, 1000);
-    assert.ok(b.console.some((e) => e.topic === 'radio' && e.text.startsWith('NO address privacy')), 'the console says there is none');
-    assert.equal(toHex(seen(b)), toHex(b.radio.localAddress));
-    const s = await programmerSession(b);
-    const { resolvable } = await requestIrk({ request: (name, args) => s.call(name, args as never) });
-    assert.equal(resolvable, false);
-    await s.close();
+    return b;
+  }
+
+  it("advertises a resolvable private address under the device IRK: NimBLE takes it at its sync, before the SDK's ready event picks the random address", async () => {
+    const b = await esp32();
+    assert.ok(b.console.some((e) => e.topic === 'radio' && e.text.startsWith('address privacy on')), 'the console says privacy is on');
+    assert.equal(b.radio.ownAddressType, 'random', "the SDK's server took the random address type");
+    const address = seen(b);
+    assert.ok(isResolvablePrivate(address));
+    assert.notEqual(toHex(address), toHex(b.radio.localAddress), 'the identity address is not on the air');
+    const bond = await bondedClinician(b);
+    assert.equal(toHex(bond.irk!), toHex(b.firmware.access!.identity.identity().irk));
+    assert.ok(resolvesWith(bond.irk!, address));
     b.firmware.stop();
+  });
+
+  it('each renewal stops advertising (the host preempts it) and the GATT server starts it again within its 1 s recheck, under the new address (2 h)', async () => {
+    const b = await esp32();
+    const irk = b.firmware.access!.identity.identity().irk;
+    const payload = toHex(b.radio.advertising!.data);
+    const addresses = [toHex(seen(b))];
+    for (let k = 1; k <= 8; k++) {
+      const due = b.radio.renewedAt! + ROTATION_MS;
+      await run(b.clock, due - 1 - b.clock.now(), 1000);
+      assert.equal(toHex(seen(b)), addresses.at(-1), 'the same address until the renewal');
+      await run(b.clock, 1, 1);
+      assert.equal(b.radio.advertisingStops, k, 'the renewal stopped advertising');
+      while (!b.radio.advertising && b.clock.now() - due <= ADMISSION_RECHECK_MS) await run(b.clock, 10, 10);
+      assert.ok(b.radio.advertising, `advertising again within the recheck (${ADMISSION_RECHECK_MS} ms) after the renewal`);
+      const address = seen(b);
+      assert.ok(resolvesWith(irk, address), 'the new address resolves under the device IRK');
+      assert.equal(toHex(b.radio.advertising.data), payload, 'the same advertisement');
+      addresses.push(toHex(address));
+    }
+    assert.equal(new Set(addresses).size, 9, 'every period has its own address');
+    b.firmware.stop();
+  });
+
+  it('keeps the RPA through connection stops and starts within a period; a renewal during a link shows on the next advertisement', async () => {
+    const b = await esp32();
+    const first = seen(b);
+    for (let i = 0; i < 3; i++) {
+      await cycleLink(b);
+      assert.equal(toHex(seen(b)), toHex(first));
+    }
+    const due = b.radio.renewedAt! + ROTATION_MS;
+    await run(b.clock, due - 2000 - b.clock.now(), 1000);
+    const central = new SimulatedCentral(b.radio);
+    central.connect();
+    await run(b.clock, 3000, 100);
+    assert.ok(central.connected && b.radio.renewedAt === due, 'the address was renewed during the link');
+    assert.equal(b.radio.advertisingStops, 0, 'not advertising while connected: nothing to stop');
+    central.disconnect();
+    await run(b.clock, 50);
+    const next = seen(b);
+    assert.notEqual(toHex(next), toHex(first));
+    assert.ok(resolvesWith(b.firmware.access!.identity.identity().irk, next));
+    b.firmware.stop();
+  });
+});
+
+describe('a refused privacy setting', () => {
+  for (const [board, code] of [['esp32', 12], ['nrf52', 8]] as const) {
+    it(`is reported as a fault with the stack's code and no privacy, on the air and in radio.irk.get (${board})`, async () => {
+      const sim = new SimBoard({ board });
+      sim.privacyRefusal = code; // BLE_HS_ECONTROLLER from NimBLE, NRF_ERROR_INVALID_STATE from the SoftDevice
+      const b = sim.boot();
+      await run(b.clock, 1000);
+      assert.ok(b.console.some((e) => e.topic === 'fault' && e.text === `NO address privacy: the stack refused the setting (status ${-code})`));
+      assert.equal(toHex(seen(b)), toHex(b.radio.localAddress), 'the identity address is on the air, and the firmware said so');
+      const s = await programmerSession(b);
+      const { resolvable } = await requestIrk({ request: (name, args) => s.call(name, args as never) });
+      assert.equal(resolvable, false);
+      await s.close();
+      b.firmware.stop();
+    });
+  }
+});
+
+describe('the NimBLE privacy model (host/ble/radio.ts under mc/ffi, as privacy-esp32.c drives it)', () => {
+  const port = { dispatch: () => undefined };
+  const ADV: Advertising = { connectable: true, flags: 6, data: Uint8Array.of(2, 1, 6), scanResponse: undefined, interval: { min: 48, max: 96 }, filterPolicy: 0 };
+
+  it("is pending until the host syncs; a request after the SDK's ready event is reported as the identity address (the server took the public type)", () => {
+    const clock = virtualHost('esp32');
+    let radio = resetBleRadio();
+    radio.attach(port, false);
+    const ffi = new FFI();
+    assert.equal(ffi.implant_ble_privacy(new Uint8Array(16).fill(7).buffer, ROTATION_S), 3, 'pending: the host has not synced');
+    assert.equal(ffi.implant_ble_privacy_state(), 3);
+    clock.advance(0);
+    assert.deepEqual(privacyState(), { state: 'rpa', code: 0 });
+
+    radio = resetBleRadio();
+    radio.attach(port, false);
+    clock.advance(0); // the ready event first: no random address yet, so the public type
+    assert.equal(ffi.implant_ble_privacy(new Uint8Array(16).fill(7).buffer, ROTATION_S), 0, 'synced: applied at once');
+    assert.deepEqual(privacyState(), { state: 'identity-address', code: 2 });
+    assert.equal(toHex(radio.airAddress()), toHex(radio.localAddress));
+    assert.equal(ffi.implant_ble_privacy(new ArrayBuffer(16), 0), -2, 'a zero period is refused');
+    assert.deepEqual(privacyState(), { state: 'fault', code: -2 });
+  });
+
+  it('over any schedule of advertising and time: an address resolving under the IRK, a new one exactly at each renewal, which stops advertising if it ran (property)', () => {
+    fc.assert(fc.property(
+      fc.uint8Array({ minLength: 16, maxLength: 16 }),
+      fc.array(fc.oneof(fc.constant('start' as const), fc.constant('stop' as const), fc.integer({ min: 1, max: 2 * ROTATION_MS })), { maxLength: 30 }),
+      (irk, steps) => {
+        const clock = virtualHost('esp32');
+        const radio = resetBleRadio();
+        radio.attach(port, false);
+        const ffi = new FFI();
+        ffi.implant_ble_privacy(irk.slice().buffer, ROTATION_S);
+        clock.advance(0);
+        const since = clock.now();
+        const period = () => Math.floor((clock.now() - since) / ROTATION_MS);
+        let advertising = false;
+        let stops = 0;
+        let address = toHex(radio.airAddress());
+        for (const step of steps) {
+          if (step === 'start') {
+            radio.startAdvertising(ADV);
+            advertising = true;
+          } else if (step === 'stop') {
+            radio.stopAdvertising();
+            advertising = false;
+          } else {
+            const before = period();
+            clock.advance(step);
+            const renewed = period() > before;
+            if (renewed && advertising) {
+              stops++;
+              advertising = false;
+            }
+            assert.equal(toHex(radio.airAddress()) !== address, renewed, 'the address changes exactly when a period ends');
+            address = toHex(radio.airAddress());
+          }
+          assert.equal(radio.advertisingStops, stops);
+          assert.equal(ffi.implant_ble_adv_active(), advertising ? 1 : 0);
+          assert.ok(resolvesWith(Uint8Array.from(irk), radio.airAddress()));
+        }
+      },
+    ), { numRuns: 200 });
   });
 });
 

@@ -99,8 +99,12 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     await new Promise((resolve) => first.once('open', resolve));
     const connected = new Promise<string>((resolve) => first.once('message', (d) => resolve(String(d))));
     first.send(JSON.stringify({ id: 7, op: 'connect' }));
-    // The peer's address comes back: on the simulated ESP32 its fixed identity address (no address privacy, docs/privacy.md).
-    assert.deepEqual(JSON.parse(await connected), { id: 7, ok: true, mtu: 23, address: '665544332211' });
+    // The peer's address comes back: on the simulated ESP32 a resolvable private address (NimBLE host
+    // privacy, docs/privacy.md; least significant byte first, so the top bits 01 are in the last byte), never its identity address.
+    const { address, ...reply } = JSON.parse(await connected);
+    assert.deepEqual(reply, { id: 7, ok: true, mtu: 23 });
+    assert.match(address, /^[0-9a-f]{10}[4-7][0-9a-f]$/);
+    assert.notEqual(address, '665544332211');
     const second = await socketOutcome(sim, '/bridge');
     assert.deepEqual([second.code, second.reason], [1013, 'one central at a time']);
     first.close();
@@ -118,9 +122,9 @@ describe('implant run + the CLI over the bridge (end to end)', function () {
     assert.match(r.err, /DEVELOPMENT KEYS/);
     const device = await sim.waitFor((l) => l.topic === 'access' && l.text.includes(`pairing code ${result.code}`), 5000);
     assert.ok(device);
-    // The simulated ESP32 has no address privacy (docs/privacy.md): the bond keeps its fixed address,
-    // and the phone finds its implant by it among the other advertisers on the air.
-    assert.equal(result.bond, 'address');
+    // The simulated ESP32 advertises resolvable private addresses (docs/privacy.md): the bond keeps the
+    // implant's IRK, and the phone finds its implant by it among the other advertisers on the air.
+    assert.equal(result.bond, 'irk');
     const stored = JSON.parse(readFileSync(bonds, 'utf8'));
     assert.equal(stored.bonds[0].deviceKey, result.deviceKey);
     const again = await cli('whoami', '--sim', sim.url, '--as', 'patient', '--bonds', bonds, '--json');

@@ -30,7 +30,7 @@ const PRIVACY_WORDS: Readonly<Record<PrivacyState, string>> = Object.freeze({
   'identity-address': "NO address privacy: the stack makes private addresses, but the SDK's server advertises with the board's identity address",
   none: 'NO address privacy on this board: it advertises with a fixed address',
   fault: 'NO address privacy: the stack refused the setting',
-  'not-started': 'address privacy not set yet',
+  'not-started': 'NO address privacy: the stack has not taken the setting',
 });
 
 export function commandDispatcher(commands: CommandSpec[], access: AccessControl, say: Say): CommandDispatcher {

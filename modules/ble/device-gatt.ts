@@ -3,10 +3,12 @@
 // energy bucket silence the radio), charges each connection to the gate before any message, serves the device-information characteristic, and carries the secure
 // channel's fragments over the control (write), OTA data (write without response) and response
 // (notify) characteristics. Security lives in the channel; link encryption is requested on every
-// connection as defence in depth (Just Works is all an implant without I/O can get). Before the
-// first advertisement it gives the stack the device's IRK (device-privacy.ts): from then on the
-// stack advertises with resolvable private addresses it renews itself, through every stop and
-// start of advertising here.
+// connection as defence in depth (Just Works is all an implant without I/O can get). Right after
+// the SDK's server initialised the stack it gives it the device's IRK (device-privacy.ts), before
+// the ready event and the first advertisement: from then on the stack advertises with resolvable
+// private addresses it renews itself, through every stop and start of advertising here. NimBLE
+// (ESP32) stops advertising at each renewal without telling the SDK's server, so the recheck
+// starts it again.
 // @req SEC-03 (docs/traceability.md)
 import BLEServer from 'bleserver';
 import { Bytes } from 'btutils';
@@ -17,7 +19,7 @@ import { Status } from '../channel/status.js';
 import { encodeDeviceInfo } from './device-info.js';
 import type { ImplantGattOptions } from './gatt-options.js';
 import { ADVERTISING_FLAGS, DEVICE_NAME, IMPLANT_GATT } from './gatt-layout.js';
-import { enablePrivacy } from './device-privacy.js';
+import { privacyState, requestPrivacy, stackStoppedAdvertising } from './device-privacy.js';
 import { ROTATION_S } from './privacy.js';
 
 /** While not connected, how often to ask the gate again (presence, a lockout's end or a refill open it; a lockout can close it). */
@@ -40,9 +42,13 @@ export class ImplantGattServer extends BLEServer {
   private air: 'advertising' | 'silent' | 'connected' = 'connected';
   /** Notifications dropped because the central had not subscribed to the response characteristic. */
   droppedNotifications = 0;
+  /** Times advertising was started again after the stack stopped it on its own (NimBLE's address renewal). */
+  advertisingRestarts = 0;
 
   constructor(private readonly options: ImplantGattOptions) {
     super();
+    // Before the ready event: NimBLE's server picks its advertising address type there (privacy-esp32.c).
+    if (options.privacy) requestPrivacy(options.privacy.irk, ROTATION_S);
   }
 
   override onReady(): void {
@@ -50,7 +56,7 @@ export class ImplantGattServer extends BLEServer {
     this.securityParameters = { encryption: true, bonding: false, mitm: false };
     const { privacy } = this.options;
     if (privacy) {
-      const { state, code } = enablePrivacy(privacy.irk, ROTATION_S);
+      const { state, code } = privacyState();
       privacy.state = state;
       this.options.onPrivacy?.(state, code);
     }
@@ -62,7 +68,10 @@ export class ImplantGattServer extends BLEServer {
     this.options.clock.clearTimeout(this.recheck);
     this.recheck = this.options.clock.setTimeout(() => this.updateAdvertising(), ADMISSION_RECHECK_MS);
     const air = this.options.gate.connectable() ? 'advertising' : 'silent';
-    if (air === this.air) return;
+    if (air === this.air) {
+      if (air === 'advertising' && stackStoppedAdvertising()) this.restartAdvertising();
+      return;
+    }
     const wasAdvertising = this.air === 'advertising';
     this.air = air;
     if (air === 'silent') {
@@ -70,13 +79,24 @@ export class ImplantGattServer extends BLEServer {
       this.options.onLink?.('silent');
       return;
     }
+    this.advertise();
+    this.options.onLink?.('advertising');
+  }
+
+  /** The stack stopped advertising by itself (NimBLE renewing its address); same advertisement, now with the new address. */
+  private restartAdvertising(): void {
+    this.advertisingRestarts++;
+    this.stopAdvertising();
+    this.advertise();
+  }
+
+  private advertise(): void {
     // Flags 6 (general discoverable, no BR/EDR) make it connectable; the default 0x04 would not.
     // Only the service UUID is advertised: the same for every implant, so it tracks no one.
     this.startAdvertising({
       advertisingData: { flags: ADVERTISING_FLAGS, completeUUID128List: [new Bytes(IMPLANT_GATT.service.replaceAll('-', ''), true)] },
       filterPolicy: GAP.AdvFilterPolicy.NONE,
     });
-    this.options.onLink?.('advertising');
   }
 
   override onConnected(): void {

@@ -10,10 +10,10 @@ export const ROTATION_S = 900;
 /**
  * What the board's stack does with the IRK:
  * - 'rpa': it advertises a resolvable private address, renewed every ROTATION_S;
- * - 'identity-address': it makes RPAs, but the SDK's server advertises with the board's identity address (ESP32, docs/privacy.md);
+ * - 'identity-address': it makes RPAs, but the SDK's server advertises with the board's identity address (ESP32: the server's ready event did not pick the random address; privacy-esp32.c checks, docs/privacy.md);
  * - 'none': the board has no address privacy (lin);
  * - 'fault': the stack refused the setting (the radio still starts, without privacy);
- * - 'not-started': the radio has not come up yet.
+ * - 'not-started': the radio has not come up yet, or the stack has not taken the setting.
  */
 export type PrivacyState = 'rpa' | 'identity-address' | 'none' | 'fault' | 'not-started';
 

@@ -11,6 +11,9 @@ import { nativeCurves } from '../host/native-curves.js';
 import type { Esp32Ota } from '../host/esp32-ota.js';
 import { toUint32 } from '../host/xs-values.js';
 
+/** modules/ble/native/privacy.h: IMPLANT_MAX_ROTATION_S, the longest period both stacks take. */
+const MAX_ROTATION_S = 41400;
+
 /** The OTA model on esp32; undefined on nrf52, where esp32_ota.c compiles to its stubs. */
 function ota(): Esp32Ota | undefined {
   if (hostPlatform() !== 'esp32') return undefined;
@@ -26,17 +29,43 @@ export default class FFI {
   }
 
   /**
-   * modules/ble/native/privacy-*.c: on the SoftDevice (nRF52) the radio's resolvable private
-   * addresses go on (0). On NimBLE (ESP32) it answers 1 (no privacy), as privacy-esp32.c does in
-   * a build whose sdkconfig has no CONFIG_BT_NIMBLE_HOST_BASED_PRIVACY (platforms/esp32's has
-   * none: with it, 2, since Moddable's server still advertises the identity address;
-   * docs/privacy.md), and the air keeps the identity address.
+   * modules/ble/native/privacy-*.c, over host/ble/radio.ts. The IRK goes to the stack reversed
+   * (both stacks hold it least significant octet first). SoftDevice (nRF52): the setting at once,
+   * 0. NimBLE (ESP32, privacy-esp32.c with CONFIG_BT_NIMBLE_HOST_BASED_PRIVACY as
+   * platforms/esp32's sdkconfig has it): applied when the host syncs, before the SDK's ready
+   * event, or now if it has synced; 3 (pending) until then. The result is kept for
+   * implant_ble_privacy_state.
    */
   implant_ble_privacy(irk: ArrayBuffer, rotationS: number): number {
-    if (!(irk instanceof ArrayBuffer) || irk.byteLength !== 16) return -2;
-    if (bleRadio().stack === 'nimble') return 1;
-    bleRadio().setPrivacy(new Uint8Array(irk), toUint32(rotationS));
-    return 0;
+    const radio = bleRadio();
+    const seconds = toUint32(rotationS);
+    if (!(irk instanceof ArrayBuffer) || irk.byteLength !== 16 || seconds === 0 || seconds > MAX_ROTATION_S) return (radio.privacyResult = -2);
+    const stackIrk = new Uint8Array(irk).slice().reverse(); // the caller wipes its buffer after the call
+    const refusal = radio.privacyRefusal;
+    if (radio.stack === 'softdevice') {
+      if (refusal === undefined) radio.setPrivacy(stackIrk, seconds);
+      return (radio.privacyResult = refusal === undefined ? 0 : -refusal);
+    }
+    radio.privacyResult = 3;
+    radio.whenSynced(() => {
+      if (refusal === undefined) radio.setHostPrivacy(stackIrk, seconds);
+      radio.privacyResult = refusal === undefined ? 0 : -refusal;
+    });
+    return radio.privacyResult;
+  }
+
+  /** The kept result; on NimBLE an RPA only if the own address type the SDK's server took is the random one (else 2, identity address). */
+  implant_ble_privacy_state(): number {
+    const radio = bleRadio();
+    if (radio.stack === 'nimble' && radio.privacyResult === 0 && radio.ownAddressType !== 'random') return 2;
+    return radio.privacyResult;
+  }
+
+  /** NimBLE: ble_gap_adv_active(); the SoftDevice never stops advertising by itself: -1 (unknown). */
+  implant_ble_adv_active(): number {
+    const radio = bleRadio();
+    if (radio.stack === 'softdevice') return -1;
+    return radio.advertising ? 1 : 0;
   }
 
   /** modules/platform/native/restart.c: restarts the board (host-control's restart), never returns. */

@@ -44,7 +44,10 @@
 #include "host/ble_hs.h"
 #include "host/ble_hs_pvcy.h"
 
-#if MYNEWT_VAL(BLE_HOST_BASED_PRIVACY)
+/* No silent fallback: without host-based privacy the SDK's server would advertise the board's fixed address. */
+#if !MYNEWT_VAL(BLE_HOST_BASED_PRIVACY)
+#error "privacy-esp32.c needs CONFIG_BT_NIMBLE_HOST_BASED_PRIVACY=y (platforms/esp32/sdkconfig.defaults)"
+#endif
 
 /* NimBLE declares it in its private ble_hs_pvcy_priv.h, which is not on the component's include path. */
 int ble_hs_pvcy_set_our_irk(const uint8_t *irk);
@@ -118,24 +121,6 @@ int32_t implant_ble_privacy_state(void)
 		return IMPLANT_PRIVACY_IDENTITY_ADDRESS;
 	return IMPLANT_PRIVACY_RPA;
 }
-
-#else
-
-/* Built without CONFIG_BT_NIMBLE_HOST_BASED_PRIVACY: the host makes no RPAs. */
-static int32_t s_result = IMPLANT_PRIVACY_PENDING;
-
-int32_t implant_ble_privacy(uint8_t *irk, uint32_t rotation_s)
-{
-	s_result = irk == NULL || rotation_s == 0 || rotation_s > IMPLANT_MAX_ROTATION_S ? IMPLANT_PRIVACY_BAD_ARGUMENT : IMPLANT_PRIVACY_NONE;
-	return s_result;
-}
-
-int32_t implant_ble_privacy_state(void)
-{
-	return s_result;
-}
-
-#endif
 
 int32_t implant_ble_adv_active(void)
 {

@@ -22,7 +22,7 @@
 
 /* The stack advertises with RPAs. */
 #define IMPLANT_PRIVACY_RPA 0
-/* The board has no address privacy (lin; an ESP32 build without host-based privacy). */
+/* The board has no address privacy (lin). */
 #define IMPLANT_PRIVACY_NONE 1
 /* The stack makes RPAs, but the SDK's server advertises with the identity address (ESP32: what Moddable's ready event chose). */
 #define IMPLANT_PRIVACY_IDENTITY_ADDRESS 2
