@@ -42,8 +42,6 @@ export class ImplantGattServer extends BLEServer {
   private air: 'advertising' | 'silent' | 'connected' = 'connected';
   /** Notifications dropped because the central had not subscribed to the response characteristic. */
   droppedNotifications = 0;
-  /** Times advertising was started again after the stack stopped it on its own (NimBLE's address renewal). */
-  advertisingRestarts = 0;
 
   constructor(private readonly options: ImplantGattOptions) {
     super();
@@ -85,7 +83,6 @@ export class ImplantGattServer extends BLEServer {
 
   /** The stack stopped advertising by itself (NimBLE renewing its address); same advertisement, now with the new address. */
   private restartAdvertising(): void {
-    this.advertisingRestarts++;
     this.stopAdvertising();
     this.advertise();
   }
