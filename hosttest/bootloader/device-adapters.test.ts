@@ -8,6 +8,8 @@ import assert from 'node:assert/strict';
 import { runningManifest, verifiedBank } from '../../modules/bootloader/bank-image.js';
 import { Esp32BootControl, esp32Banks } from '../../modules/bootloader/device-esp32-boot.js';
 import { nrf52UpdatePlatform } from '../../modules/bootloader/device-nrf52-boot.js';
+import { openUpdatePlatform } from '../../modules/bootloader/device-updates.js';
+import { openUpdatePlatform as openNrf52Build } from '../../platforms/nrf52/device-updates.js';
 import { qspiNativeOver, SIM_QSPI } from '../../host/campaign/boot-stage-campaign.js';
 import { bankLayout } from '../../modules/bootloader/layout.js';
 import { splitPackage } from '../../modules/bootloader/package.js';
@@ -61,6 +63,16 @@ describe('update platform adapters over the flash shim', () => {
     assert.deepEqual(platform.boot.status(), { running: 0, trial: false, pending: 1 });
     assert.throws(() => platform.banks[1].program(2, Uint8Array.of(0, 0)), /aligned/);
     assert.equal(nrf52UpdatePlatform(() => {}), undefined, 'the host FFI shim has no QSPI chip');
+  });
+
+  it('each build opens its board\'s updates: the ESP32 banks where the config names esp32, and in the nRF52 build only the QSPI slots', () => {
+    virtualHost('esp32');
+    installFlashPartition('running', new NorFlash({ size: 8 * BLOCK, eraseSize: BLOCK, writeSize: 1 }));
+    installFlashPartition('nextota', new NorFlash({ size: 8 * BLOCK, eraseSize: BLOCK, writeSize: 1 }));
+    const esp32 = openUpdatePlatform(() => {});
+    assert.ok(esp32 && esp32.boot instanceof Esp32BootControl && esp32.banks.length === 2, 'the host config names esp32');
+    virtualHost('nrf52');
+    assert.equal(openNrf52Build(() => {}), undefined, 'the host FFI shim has no QSPI chip, as lin');
   });
 
   it('ESP32: "running" and "nextota" as banks, 16-byte writes as with flash encryption', () => {

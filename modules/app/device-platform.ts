@@ -5,12 +5,11 @@
 // host/shims/, so the simulator exercises exactly what the board runs.
 import { BUILTIN_TRUST } from '../access/builtin-trust.js';
 import { ImplantGattServer } from '../ble/device-gatt.js';
-import { Esp32BootControl, esp32Banks } from '../bootloader/device-esp32-boot.js';
-import { nrf52UpdatePlatform } from '../bootloader/device-nrf52-boot.js';
-import type { UpdatePlatform } from '../bootloader/update-service.js';
+import { openUpdatePlatform } from '../bootloader/device-updates.js';
 import type { Clock } from '../core/clock.js';
 import type { FlashArea } from '../core/flash-area.js';
-import { createDeviceProvider } from '../crypto/device-native-provider.js';
+import { nativeCurves } from '../crypto/device-curves.js';
+import { nativeSymmetric } from '../crypto/device-symmetric.js';
 import { radioStarting } from '../crypto/device-random.js';
 import { ModdableFlashArea } from '../platform/flash-area.js';
 import { restart } from '../platform/restart.js';
@@ -87,30 +86,20 @@ function watchTamper(onOpen: () => void): void {
   monitor.onChanged = () => onOpen();
 }
 
-/**
- * ESP32: the two OTA app partitions and ESP-IDF's otadata with app rollback (written without
- * flash encryption, so byte-granular). nRF52: two slots and the boot record in the DK's QSPI
- * flash, activated by our boot stage (docs/bootloader.md, "nRF52: the boot stage"); none where
- * there is no QSPI chip (lin).
- */
-function openUpdatePlatform(): UpdatePlatform | undefined {
-  if (board() === 'nrf52') return nrf52UpdatePlatform(restart);
-  if (board() !== 'esp32') return undefined;
-  return { banks: esp32Banks(1), boot: new Esp32BootControl(), restart };
-}
-
 export function devicePlatform(): FirmwarePlatform {
   const clock = new TimerClock();
   return {
     board: board(),
     clock,
-    crypto: createDeviceProvider(),
+    // All native, no noble in the image: each board's library for the curves and ChaCha20-Poly1305;
+    // SHA-256, HMAC, HKDF and AES-GCM from Moddable's crypt, or Oberon on nRF52 (docs/crypto.md).
+    crypto: Object.freeze({ ...nativeCurves, ...nativeSymmetric, name: 'native' }),
     trust: BUILTIN_TRUST,
     // The worker's creation sizes and scheduling come from the manifest's `therapyWorker` config.
     createTherapyWorker: (): WorkerPort => new Worker(THERAPY_WORKER_MODULE, (config as Record<string, unknown>).therapyWorker as never),
     openBackupIO: () => backupIO(clock),
     openStorageAreas: storageAreas,
-    openUpdatePlatform,
+    openUpdatePlatform: () => openUpdatePlatform(restart),
     watchPresence,
     watchTamper,
     startRadio: (options: RadioOptions) => {

@@ -4,29 +4,17 @@
 // run here first, so the native code only computes. On the host "mc/ffi" is the shim over
 // node:crypto (host/shims/mc/ffi.ts), which the Wycheproof suites run through.
 import FFI from 'mc/ffi';
-import { checkAeadSizes, checkCanonicalX25519, X25519_KEY_BYTES } from './checks.js';
+import { checkCanonicalX25519, X25519_KEY_BYTES } from './checks.js';
 import { checkEd25519Encodings, ED25519_PUBLIC_BYTES, ED25519_SIGNATURE_BYTES } from './ed25519-checks.js';
 import { CryptoError } from './provider.js';
-import type { Aead, CryptoProvider } from './provider.js';
+import type { CryptoProvider } from './provider.js';
+import { ffiBuffer as buffer, nativeAead, ok } from './native-calls.js';
 import { MAX_RANDOM_BYTES } from './random-source.js';
 
 const native = new FFI();
-const TAG_BYTES = 16;
-
-/** A fresh ArrayBuffer holding `bytes` (the FFI glue takes ArrayBuffers, not views), at least 1 byte long. */
-function buffer(bytes: Uint8Array): ArrayBuffer {
-  const out = new Uint8Array(Math.max(1, bytes.length));
-  out.set(bytes);
-  return out.buffer as ArrayBuffer;
-}
 
 function checkKey32(bytes: Uint8Array, what: string): void {
   if (bytes.length !== X25519_KEY_BYTES) throw new CryptoError('bad-length', `${what} must be 32 bytes, got ${bytes.length}`);
-}
-
-/** A native call that must succeed: a status other than 0 is a fault of the board, not of the input. */
-function ok(status: number, what: string): void {
-  if (status !== 0) throw new Error(`${what}: native status ${status}`);
 }
 
 function x25519Public(secretKey: Uint8Array): Uint8Array {
@@ -65,21 +53,7 @@ function ed25519Verify(signature: Uint8Array, message: Uint8Array, publicKey: Ui
   return native.implant_ed25519_verify(buffer(signature), buffer(message), message.length, buffer(publicKey)) === 1;
 }
 
-const chachaPoly: Aead = {
-  seal(key, nonce, ad, plaintext) {
-    checkAeadSizes(key, nonce);
-    const out = new ArrayBuffer(plaintext.length + TAG_BYTES);
-    ok(native.implant_chachapoly_seal(out, buffer(key), buffer(nonce), buffer(ad), ad.length, buffer(plaintext), plaintext.length), 'ChaCha20-Poly1305');
-    return new Uint8Array(out);
-  },
-  open(key, nonce, ad, sealed) {
-    checkAeadSizes(key, nonce);
-    if (sealed.length < TAG_BYTES) return undefined;
-    const out = new ArrayBuffer(Math.max(1, sealed.length - TAG_BYTES));
-    const status = native.implant_chachapoly_open(out, buffer(key), buffer(nonce), buffer(ad), ad.length, buffer(sealed), sealed.length);
-    return status === 0 ? new Uint8Array(out, 0, sealed.length - TAG_BYTES) : undefined;
-  },
-};
+const chachaPoly = nativeAead('ChaCha20-Poly1305', (...a) => native.implant_chachapoly_seal(...a), (...a) => native.implant_chachapoly_open(...a));
 
 function randomBytes(length: number): Uint8Array {
   const out = new Uint8Array(length);

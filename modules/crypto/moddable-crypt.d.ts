@@ -1,7 +1,7 @@
 // Types the SDK's typings leave out: the "gcm" and "hmac" modules (modules/crypt/etc/*.js) have
 // none, and crypt.d.ts declares only Digest (crypt.js also exports BlockCipher, GHASH, Mode:
 // see NativeCrypt below). Signatures follow the SDK 8.2 sources; the host shims in
-// host/shims/ implement the same ones. Referenced from device-native-provider.ts.
+// host/shims/ implement the same ones. Referenced from device-symmetric.ts.
 
 type CryptBuffer = ArrayBuffer | ArrayBufferView;
 

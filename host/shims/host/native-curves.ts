@@ -1,10 +1,10 @@
 // The C functions of modules/crypto/native/curves.h done over node:crypto (OpenSSL), for the
 // mc/ffi shim: same arguments (ArrayBuffers sized as the FFI glue checks them), same statuses.
 // Raw keys go into OpenSSL through their fixed PKCS#8 / SPKI DER prefixes (RFC 8410).
-import { createCipheriv, createDecipheriv, createPrivateKey, createPublicKey, diffieHellman, sign, verify } from 'node:crypto';
+import { createPrivateKey, createPublicKey, diffieHellman, sign, verify } from 'node:crypto';
 import type { KeyObject } from 'node:crypto';
+import { aeadCalls } from './native-aead.js';
 
-const TAG = 16;
 const X25519_PRIVATE = Buffer.from('302e020100300506032b656e04220420', 'hex');
 const X25519_PUBLIC = Buffer.from('302a300506032b656e032100', 'hex');
 const ED25519_PRIVATE = Buffer.from('302e020100300506032b657004220420', 'hex');
@@ -47,24 +47,5 @@ export const nativeCurves = {
       return 0; // a public key OpenSSL cannot decode
     }
   },
-  implant_chachapoly_seal(out: ArrayBuffer, k: ArrayBuffer, nonce: ArrayBuffer, ad: ArrayBuffer, adLength: number, input: ArrayBuffer, length: number): number {
-    const cipher = createCipheriv('chacha20-poly1305', bytes(k, 32), bytes(nonce, 12), { authTagLength: TAG });
-    cipher.setAAD(bytes(ad, adLength), { plaintextLength: length });
-    const body = Buffer.concat([cipher.update(bytes(input, length)), cipher.final()]);
-    bytes(out).set(Buffer.concat([body, cipher.getAuthTag()]));
-    return 0;
-  },
-  implant_chachapoly_open(out: ArrayBuffer, k: ArrayBuffer, nonce: ArrayBuffer, ad: ArrayBuffer, adLength: number, input: ArrayBuffer, length: number): number {
-    if (length < TAG) return -1;
-    const body = bytes(input, length - TAG);
-    const decipher = createDecipheriv('chacha20-poly1305', bytes(k, 32), bytes(nonce, 12), { authTagLength: TAG });
-    decipher.setAAD(bytes(ad, adLength), { plaintextLength: body.length });
-    decipher.setAuthTag(new Uint8Array(input, length - TAG, TAG));
-    try {
-      bytes(out).set(Buffer.concat([decipher.update(body), decipher.final()]));
-      return 0;
-    } catch {
-      return -1;
-    }
-  },
+  ...aeadCalls('chachapoly', 'chacha20-poly1305'),
 };

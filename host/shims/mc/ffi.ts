@@ -8,6 +8,7 @@ import { hostPlatform, otaPartitions, paceHardware, requestRestart } from '../ho
 import { EspErr } from '../host/esp32-ota.js';
 import { entropyModel } from '../host/entropy-model.js';
 import { nativeCurves } from '../host/native-curves.js';
+import { nativeSymmetric } from '../host/native-symmetric.js';
 import type { Esp32Ota } from '../host/esp32-ota.js';
 import { toUint32 } from '../host/xs-values.js';
 
@@ -102,6 +103,14 @@ export default class FFI {
   implant_ed25519_verify = nativeCurves.implant_ed25519_verify;
   implant_chachapoly_seal = nativeCurves.implant_chachapoly_seal;
   implant_chachapoly_open = nativeCurves.implant_chachapoly_open;
+
+  // modules/crypto/native/symmetric.h: the nRF52 build's only (platforms/nrf52/device-symmetric.ts).
+  implant_sha256_init = nativeSymmetric.implant_sha256_init;
+  implant_sha256_update = nativeSymmetric.implant_sha256_update;
+  implant_sha256_final = nativeSymmetric.implant_sha256_final;
+  implant_hmac_sha256 = nativeSymmetric.implant_hmac_sha256;
+  implant_aes_gcm_seal = nativeSymmetric.implant_aes_gcm_seal;
+  implant_aes_gcm_open = nativeSymmetric.implant_aes_gcm_open;
 
   /** modules/crypto/native/random.c: 0, or -1 for a NULL buffer. Recorded by entropy-model.ts. */
   implant_random_fill(buffer: ArrayBuffer, offset: number, length: number): number {

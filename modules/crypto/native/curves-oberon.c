@@ -7,9 +7,9 @@
 #if defined(nrf52)
 
 #include "curves.h"
-#include "ocrypto_chacha20_poly1305.h"
-#include "ocrypto_curve25519.h"
-#include "ocrypto_ed25519.h"
+#include "include/ocrypto_chacha20_poly1305.h"
+#include "include/ocrypto_curve25519.h"
+#include "include/ocrypto_ed25519.h"
 
 int32_t implant_x25519(uint8_t *out, uint8_t *scalar, uint8_t *point)
 {

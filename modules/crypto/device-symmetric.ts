@@ -1,18 +1,17 @@
-// The device's CryptoProvider, all native: Moddable's `crypt` (C) for SHA-256, HMAC-SHA256,
-// HKDF-SHA256 (over that HMAC) and AES-256-GCM (native AES block cipher, CTR and GHASH driven
-// by the SDK's "gcm" module); each board's own library for X25519, Ed25519 and
-// ChaCha20-Poly1305, which the SDK lacks (device-curves.ts). On the host the same specifiers
-// resolve to host/shims/ (node:crypto), so this file is tested against noble on every vector
-// (hosttest/crypto/native-vs-noble.test.ts). No noble in the device image (docs/memory.md).
+// SHA-256, HMAC-SHA256, HKDF-SHA256 (over that HMAC) and AES-256-GCM from Moddable's `crypt` (C):
+// the native AES block cipher, with CTR and GHASH driven by the SDK's "gcm" module. The ESP32 and
+// lin builds use this file; the nRF52 build maps the same specifier to
+// platforms/nrf52/device-symmetric.ts (Oberon, so `crypt` stays out of that image; manifest.json).
+// On the host the SDK specifiers resolve to host/shims/ (node:crypto).
 /// <reference path="./moddable-crypt.d.ts" />
 import * as crypt from 'crypt';
 import GCM from 'gcm';
 import HMAC from 'hmac';
 import { equalBytes } from '../core/bytes.js';
 import { AEAD_TAG_BYTES, checkAeadSizes } from './checks.js';
-import { hkdfSha256With } from './hkdf.js';
-import { nativeCurves } from './device-curves.js';
-import type { Aead, CryptoProvider, HashStream } from './provider.js';
+import type { Aead, HashStream } from './provider.js';
+import { symmetricPrimitives } from './symmetric.js';
+import type { SymmetricPrimitives } from './symmetric.js';
 
 // The SDK's crypt.d.ts declares only Digest; crypt.js exports BlockCipher too.
 const { BlockCipher, Digest } = crypt as unknown as NativeCrypt;
@@ -62,21 +61,4 @@ const aesGcm: Aead = {
   },
 };
 
-export const nativeProvider: CryptoProvider = Object.freeze({
-  ...nativeCurves,
-  name: 'native',
-  sha256(data: Uint8Array) {
-    const stream = sha256Stream();
-    stream.update(data);
-    return stream.digest();
-  },
-  sha256Stream,
-  hmacSha256,
-  hkdfSha256: (ikm: Uint8Array, salt: Uint8Array | undefined, info: Uint8Array, length: number) => hkdfSha256With(hmacSha256, ikm, salt, info, length),
-  aesGcm,
-});
-
-/** The device's provider. Call once at boot, after device-random.ts has run. */
-export function createDeviceProvider(): CryptoProvider {
-  return nativeProvider;
-}
+export const nativeSymmetric: SymmetricPrimitives = symmetricPrimitives(sha256Stream, hmacSha256, aesGcm);
