@@ -48,8 +48,15 @@ int32_t implant_sha256_final(uint8_t *digest, uint8_t *state, uint32_t stateLeng
 	return 0;
 }
 
+/* Oberon takes keys of at most one block; RFC 2104 §2 hashes a longer key first, as the other boards' HMAC does. */
 int32_t implant_hmac_sha256(uint8_t *mac, uint8_t *key, uint32_t keyLength, uint8_t *data, uint32_t dataLength)
 {
+	uint8_t hashedKey[ocrypto_sha256_BYTES];
+	if (keyLength > ocrypto_hmac_sha256_KEY_BYTES_MAX) {
+		ocrypto_sha256(hashedKey, key, keyLength);
+		key = hashedKey;
+		keyLength = sizeof(hashedKey);
+	}
 	ocrypto_hmac_sha256(mac, key, keyLength, data, dataLength);
 	return 0;
 }
