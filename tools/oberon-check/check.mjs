@@ -1,11 +1,13 @@
 #!/usr/bin/env node
 // `npm run check:oberon`: the nRF52 build's Oberon wrappers (modules/crypto/native/curves-oberon.c
-// and symmetric-oberon.c) with the real liboberon, compiled for the nRF52840's Cortex-M4 and run
+// and symmetric-oberon.c) and the boot stage's (platforms/nrf52/boot-stage/nrf52/crypto_oberon.c)
+// with the real liboberon, compiled for the nRF52840's Cortex-M4 and run
 // under QEMU (mps2-an386) over the repository's Wycheproof suites. The host tests run the same
 // suites through the mc/ffi shim (node:crypto); this runs the C and the library the board links.
 // Needs NRF_SDK_DIR (the nRF5 SDK 17.0.2, as for `npm run flash -- nrf52/dk`), Debian's
 // gcc-arm-none-eabi and libnewlib-arm-none-eabi, and qemu-system-arm. Exit 0 when every case
-// gives its expected answer, 1 otherwise, 2 when a prerequisite is missing.
+// gives its expected answer, 1 otherwise, 2 when a prerequisite is missing. OBERON_CHECK_KEEP=1
+// keeps the working folder (the ELF, cases.txt, results.txt) for a look with gdb or by hand.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -38,7 +40,9 @@ function cases() {
   }
   for (const size of [0, 1, 55, 56, 63, 64, 65, 1000, 4000]) {
     const message = Buffer.alloc(size, 0).map((_, i) => (i * 31 + 7) & 0xff);
-    add('sha256', ['sha', [], hex(message.toString('hex'))], { status: 0, out: createHash('sha256').update(message).digest('hex') });
+    const digest = createHash('sha256').update(message).digest('hex');
+    add('sha256', ['sha', [], hex(message.toString('hex'))], { status: 0, out: digest });
+    add('stage-sha256', ['stagesha', [], hex(message.toString('hex'))], { status: 0, out: digest });
   }
   for (const group of vectors('x25519').testGroups) {
     for (const t of group.tests) {
@@ -48,7 +52,11 @@ function cases() {
     }
   }
   for (const group of vectors('ed25519').testGroups) {
-    for (const t of group.tests) add('ed25519', ['verify', [group.publicKey.pk, hex(t.msg)], t.sig], { verified: t.result === 'valid' });
+    for (const t of group.tests) {
+      add('ed25519', ['verify', [group.publicKey.pk, hex(t.msg)], t.sig], { verified: t.result === 'valid' });
+      // The stage has no JavaScript in front of it: it must decide every case itself.
+      add('stage-ed25519', ['stageverify', [group.publicKey.pk, hex(t.msg)], hex(t.sig)], { verified: t.result === 'valid', strict: true });
+    }
   }
   return all;
 }
@@ -57,7 +65,7 @@ function cases() {
 function judge(c, status, out) {
   const e = c.expect;
   if ('mac' in e) return (out.startsWith(e.mac) === e.valid && status === 0) ? 'ok' : 'wrong';
-  if ('verified' in e) return (status === 1) === e.verified ? 'ok' : e.verified ? 'wrong' : 'policy';
+  if ('verified' in e) return (status === 1) === e.verified ? 'ok' : e.verified || e.strict ? 'wrong' : 'policy';
   if (e.status !== status) return e.canonicalOnly ? 'policy' : 'wrong';
   return e.out === undefined || e.out === out.replace(/^-$/, '') ? 'ok' : e.canonicalOnly ? 'policy' : 'wrong';
 }
@@ -83,10 +91,11 @@ need('qemu-system-arm', ['--version']);
 const work = mkdtempSync(join(tmpdir(), 'oberon-check-'));
 try {
   const native = join(root, 'modules/crypto/native');
+  const stage = join(root, 'platforms/nrf52/boot-stage');
   execFileSync('arm-none-eabi-gcc', [
     '-mcpu=cortex-m4', '-mthumb', '-mfloat-abi=hard', '-mfpu=fpv4-sp-d16', '-Os', '-Wall', '-Wextra', '-Werror', '-Dnrf52',
-    `-I${join(sdk, 'external/nrf_oberon')}`, `-I${native}`, '-specs=rdimon.specs', '-nostartfiles', '-T', join(here, 'mps2.ld'),
-    join(here, 'start.c'), join(here, 'driver.c'), join(native, 'curves-oberon.c'), join(native, 'symmetric-oberon.c'), library,
+    `-I${join(sdk, 'external/nrf_oberon')}`, `-I${join(sdk, 'external/nrf_oberon/include')}`, `-I${native}`, `-I${join(stage, 'core')}`, '-specs=rdimon.specs', '-nostartfiles', '-T', join(here, 'mps2.ld'),
+    join(here, 'start.c'), join(here, 'driver.c'), join(native, 'curves-oberon.c'), join(native, 'symmetric-oberon.c'), join(stage, 'nrf52/crypto_oberon.c'), library,
     '-o', join(work, 'driver.elf'),
   ], { stdio: 'inherit' });
   const all = cases();
@@ -112,5 +121,5 @@ try {
   }
   process.exitCode = wrong === 0 ? 0 : 1;
 } finally {
-  rmSync(work, { recursive: true, force: true });
+  if (!process.env.OBERON_CHECK_KEEP) rmSync(work, { recursive: true, force: true });
 }

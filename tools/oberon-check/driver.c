@@ -8,6 +8,8 @@
  *   sha <id> message                                -> digest, hashed in three pieces
  *   x25519 <id> scalar point                        -> status, shared
  *   verify <id> public message signature            -> 1 or 0
+ *   stageverify, stagesha: the same through the boot stage's crypto_oberon.c
+ *     (platforms/nrf52/boot-stage), which has no JavaScript checks in front of it
  * Results go to results.txt, one line a case: "<id> <status> <hex>". Files are read and written
  * through semihosting in QEMU's working directory.
  */
@@ -16,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "curves.h"
+#include "stage_crypto.h"
 #include "symmetric.h"
 
 #define MAX_BYTES 4096
@@ -90,6 +93,17 @@ int main(void)
 			put(results, id, implant_x25519(out, field[0], field[1]), out, 32);
 		else if (strcmp(kind, "verify") == 0)
 			put(results, id, implant_ed25519_verify(field[2], field[1], length[1], field[0]), out, 0);
+		else if (strcmp(kind, "stageverify") == 0)
+			put(results, id, length[2] == 64 && stage_ed25519_verify(field[2], field[1], length[1], field[0]), out, 0);
+		else if (strcmp(kind, "stagesha") == 0) {
+			stage_sha256 ctx;
+			uint32_t half = length[0] / 2;
+			stage_sha256_init(&ctx);
+			stage_sha256_update(&ctx, field[0], half);
+			stage_sha256_update(&ctx, field[0] + half, length[0] - half);
+			stage_sha256_final(&ctx, out);
+			put(results, id, 0, out, 32);
+		}
 		else
 			return 4;
 	}
