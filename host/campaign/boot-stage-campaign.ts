@@ -263,13 +263,15 @@ export function qspiNativeOver(chip: NorFlash): QspiNative {
 }
 
 /**
- * The pacing property of one power-on, from its trace alone: the backup pacer runs at every
- * internal erase and program (a cut boot's recovery starts with it off, so must start it again
- * before it writes), is started once (a restart would restart its escape interval), and at the
- * end of a boot is off when an image starts (its own pacer takes over) and on when none does.
+ * The pacing property of one power-on, from its trace alone: the backup pacer starts before
+ * anything else (the checks of a boot that writes nothing take longer than an escape interval;
+ * a cut boot's recovery starts with it off, so starts it again), runs at every internal erase
+ * and program, is started once (a restart would restart its escape interval), and at the end
+ * of a boot is off when an image starts (its own pacer takes over) and on when none does.
  * A cut boot ends wherever the cut fell.
  */
 export function pacingFault(run: Pick<StageRun, 'trace' | 'cut' | 'started'>): string | undefined {
+  if (run.trace[0] !== 'P') return `the boot began with ${run.trace[0] ?? 'nothing'}, not the backup pacer`;
   let on = false;
   for (const [i, step] of [...run.trace].entries()) {
     if (step === 'P' && on) return `pacing restarted at step ${i}`;

@@ -151,7 +151,7 @@ describe('nRF52 boot stage (C core, host build)', function () {
     const board = await updatedBoard();
     try {
       const alone = board.powerOn(undefined, true);
-      assert.deepEqual([alone.started, alone.slot, alone.note, alone.version, alone.ops, alone.trace], [true, 2, NOTE_INTERNAL_ONLY, '1.1.0', 0, ''], 'no write, so no backup pacing');
+      assert.deepEqual([alone.started, alone.slot, alone.note, alone.version, alone.ops, alone.trace], [true, 2, NOTE_INTERNAL_ONLY, '1.1.0', 0, 'Pp'], 'no write; paced through the checks, handed over to the image');
       const kept = board.geometry.installedOffset;
       board.internal[kept + 12 + 40] ^= 1; // inside the kept manifest
       assert.equal(board.powerOn(undefined, true).started, false, 'a damaged kept manifest starts nothing');

@@ -44,7 +44,7 @@ typedef struct run {
 	slot_check slots[2];
 	uint32_t floor;
 	int copied;
-	int pacing; // the backup pacer runs (the reset leaves it off)
+	int pacing; // the backup pacer runs (the reset leaves it off; stage_run starts it)
 	uint8_t buf[BUF_BYTES];
 } run;
 
@@ -57,7 +57,8 @@ static void set_pacing(run *r, int on)
 }
 
 // Every erase and program of the internal flash goes through these two: the backup pacer runs
-// first, started once per boot (a restart would restart its escape interval).
+// (stage_run starts it before anything else, once per boot: a restart would restart its escape
+// interval), and a recovery after a cut is a new run that starts it again.
 static int internal_erase(run *r, uint32_t addr)
 {
 	const stage_flash *in = r->cfg->internal;
@@ -305,6 +306,9 @@ int stage_run(const stage_config *cfg, stage_result *out)
 	memset(out, 0, sizeof *out);
 	out->slot = -1;
 	r->cfg = cfg;
+	// Pace from the reset on: even a boot that writes nothing first hashes the image it starts,
+	// a large part of an escape interval (docs/bootloader.md, "Pacing during the copy").
+	set_pacing(r, 1);
 	int rc = decide(r, cfg, out);
 	// The writes are over. An image starts: its own pacer takes over. None does: the stage
 	// waits for the programmer, and paces meanwhile.
