@@ -16,6 +16,8 @@ import type { Browser, BrowserContext, Page, WebSocketRoute } from 'playwright-c
 import { cli, startSim } from '../cli/sim-process.js';
 import type { RunningSim } from '../cli/sim-process.js';
 import { artifactsDir, chromiumAvailable, launchChromium } from './browser-harness.js';
+import { channelOf, MARKER_TYPES } from '../../modules/therapy/markers.js';
+import type { MarkerType } from '../../modules/therapy/markers.js';
 
 const PHONE = { width: 360, height: 740 };
 
@@ -89,19 +91,25 @@ function drawn(page: Page): Promise<{ t: number; type: string }[]> {
   return page.evaluate(() => ((globalThis as unknown as PageGlobals).__implantLive?.shown ?? []).map((m) => ({ t: m.t, type: m.type })));
 }
 
-/** Waits for the magnet response to end (a MAG-OFF after the last MAG-ON) and `beats` paces after it; returns their median interval. */
+/**
+ * Waits for the magnet response to end (a MAG-OFF after the last MAG-ON) and `beats` escape
+ * intervals after it, and returns their median: the time from a VP to the next VP with no other
+ * ventricular event between. A beat of the virtual heart's own restarts the escape, so a VP–VP
+ * gap around one says nothing about the programmed rate (and whether one falls in depends on the
+ * host's scheduling), which is why those gaps are left out.
+ */
 async function pacedIntervalAfterMagnet(page: Page, beats: number, timeoutMs: number): Promise<number> {
   for (const end = Date.now() + timeoutMs; Date.now() < end; await page.waitForTimeout(500)) {
     const markers = await drawn(page);
     const on = markers.map((m) => m.type).lastIndexOf('MAG-ON');
     const off = markers.map((m) => m.type).lastIndexOf('MAG-OFF');
     if (off < 0 || off < on) continue;
-    const paces = markers.slice(off).filter((m) => m.type === 'VP');
-    if (paces.length <= beats) continue;
-    const gaps = paces.slice(1).map((m, i) => m.t - paces[i].t).sort((a, b) => a - b);
-    return gaps[Math.floor(gaps.length / 2)];
+    const ventricular = markers.slice(off).filter((m) => (MARKER_TYPES as readonly string[]).includes(m.type) && channelOf(m.type as MarkerType) === 'V');
+    const escapes = ventricular.slice(1).flatMap((m, i) => (m.type === 'VP' && ventricular[i].type === 'VP' ? [m.t - ventricular[i].t] : []));
+    if (escapes.length < beats) continue;
+    return escapes.sort((a, b) => a - b)[Math.floor(escapes.length / 2)];
   }
-  throw new Error('no paced beats after the magnet was removed');
+  throw new Error('no paced escape intervals after the magnet was removed');
 }
 
 describe('web app in Chromium against the simulator (end to end)', function () {
