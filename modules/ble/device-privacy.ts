@@ -14,13 +14,12 @@ const native = new FFI();
 /** modules/ble/native/privacy.h: the results of implant_ble_privacy / implant_ble_privacy_state (3: no result yet). */
 const RESULT: Readonly<Record<number, PrivacyState>> = Object.freeze({ 0: 'rpa', 1: 'none', 2: 'identity-address', 3: 'not-started' });
 
-/** Gives the stack the IRK (a copy, wiped after the call) and the period; the native result code. */
-export function requestPrivacy(irk: Uint8Array, rotationS: number): number {
+/** Gives the stack the IRK (a copy, wiped after the call) and the period; privacyState() tells the outcome. */
+export function requestPrivacy(irk: Uint8Array, rotationS: number): void {
   const key = new Uint8Array(16);
   key.set(irk.subarray(0, 16));
-  const code = native.implant_ble_privacy(key.buffer, rotationS);
+  native.implant_ble_privacy(key.buffer, rotationS);
   key.fill(0);
-  return code;
 }
 
 /** What the board's stack now does; 'fault' (with the stack's code) if it refused. */

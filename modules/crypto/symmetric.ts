@@ -20,4 +20,3 @@ export function symmetricPrimitives(stream: () => HashStream, hmac: (key: Uint8A
     aesGcm: aead,
   });
 }
-

@@ -44,32 +44,22 @@ typedef struct run {
 	slot_check slots[2];
 	uint32_t floor;
 	int copied;
-	int pacing; // the backup pacer runs (the reset leaves it off; stage_run starts it)
 	uint8_t buf[BUF_BYTES];
 } run;
 
 static run R; // one run at a time; static, so the board's stack stays small
 
-static void set_pacing(run *r, int on)
-{
-	if (r->pacing != on) hal_backup_pacing(on);
-	r->pacing = on;
-}
-
-// Every erase and program of the internal flash goes through these two: the backup pacer runs
-// (stage_run starts it before anything else, once per boot: a restart would restart its escape
-// interval), and a recovery after a cut is a new run that starts it again.
+// Every erase and program of the internal flash goes through these two; the backup pacer runs
+// through all of them, since stage_run starts it before anything else.
 static int internal_erase(run *r, uint32_t addr)
 {
 	const stage_flash *in = r->cfg->internal;
-	set_pacing(r, 1);
 	return in->erase(in->ctx, addr);
 }
 
 static int internal_program(run *r, uint32_t addr, const void *buf, uint32_t len)
 {
 	const stage_flash *in = r->cfg->internal;
-	set_pacing(r, 1);
 	return in->program(in->ctx, addr, buf, len);
 }
 
@@ -306,12 +296,14 @@ int stage_run(const stage_config *cfg, stage_result *out)
 	memset(out, 0, sizeof *out);
 	out->slot = -1;
 	r->cfg = cfg;
-	// Pace from the reset on: even a boot that writes nothing first hashes the image it starts,
-	// a large part of an escape interval (docs/bootloader.md, "Pacing during the copy").
-	set_pacing(r, 1);
+	// Pace from the reset on, once per boot (a restart would restart the escape interval): even
+	// a boot that writes nothing first hashes the image it starts, a large part of an escape
+	// interval (docs/bootloader.md, "Pacing during the copy").
+	hal_backup_pacing(true);
 	int rc = decide(r, cfg, out);
-	// The writes are over. An image starts: its own pacer takes over. None does: the stage
-	// waits for the programmer, and paces meanwhile.
-	set_pacing(r, rc != 0);
+	// An image starts: its own pacer takes over. None does: the stage waits for the programmer,
+	// and paces meanwhile.
+	if (rc == 0)
+		hal_backup_pacing(false);
 	return rc;
 }
